@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { run } from './program.js';
+
+const code = await run(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  fetch: globalThis.fetch,
+});
+process.exitCode = code;

@@ -1,0 +1,4 @@
+export * from './arch/index.js';
+export * from './catalog/index.js';
+export * from './errors.js';
+export * from './mechanisms/index.js';
