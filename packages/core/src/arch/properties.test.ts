@@ -652,8 +652,8 @@ describe('architectureFromConfig never crashes', () => {
   });
 });
 
-// Bugs the properties above found, pinned to minimal inputs; a `BUG:` case fails until the source is fixed.
-describe('bugs found by the properties', () => {
+// Regressions: bugs the properties above once found, pinned to minimal inputs.
+describe('regressions found by the properties', () => {
   const llama = CONFIGS.llama(SAMPLE);
   const llama4 = CONFIGS.llama4(SAMPLE) as Json & { text_config: Json };
 
@@ -668,7 +668,7 @@ describe('bugs found by the properties', () => {
     expectParsesOrCostwiseError(() => architectureFromConfig(config), 'config');
   });
 
-  it('BUG: a BigInt field value crashes the error message with a TypeError', () => {
+  it('a BigInt field value is reported as INVALID_INPUT, not a TypeError from the error message', () => {
     expectParsesOrCostwiseError(
       () => architectureFromConfig({ ...llama, intermediate_size: 128n }),
       'config',

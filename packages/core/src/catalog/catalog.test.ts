@@ -12,6 +12,7 @@ import {
   landscape,
   OPEN_MODELS,
   PRECISIONS,
+  resolvePrecision,
   storedBitsPerWeight,
 } from './index.js';
 
@@ -179,5 +180,20 @@ describe('precision formats: exact stored bits per weight', () => {
     ['MXFP4', 4.25],
   ])('GGUF %s block = %d bits per weight (ggml-common.h; memory-notes.md §7)', (name, bits) => {
     expect(findGgmlType(name)?.bitsPerWeight).toBe(bits);
+  });
+
+  it.each([
+    ['nf4', 4.126953125, true],
+    ['BF16', 16, true],
+    ['gguf:Q4_K', 4.5, true],
+    ['gguf:q8_0', 8.5, true],
+    ['gguf:Q4_K_M', 4.8944, false],
+  ] as const)('resolves precision id %s to %d bits (exact: %s)', (id, bits, exact) => {
+    expect(resolvePrecision(id)).toMatchObject({ bitsPerWeight: bits, exact });
+  });
+
+  it('unknown precision ids resolve to undefined', () => {
+    expect(resolvePrecision('int3')).toBeUndefined();
+    expect(resolvePrecision('gguf:Q9_K')).toBeUndefined();
   });
 });

@@ -21,9 +21,10 @@ export {
   GGUF_RECIPES,
   ggmlTensorBytes,
   PRECISIONS,
+  resolvePrecision,
   storedBitsPerWeight,
 } from './precisions.js';
-export type { GgmlType, PrecisionId, PrecisionSpec, TensorRole } from './precisions.js';
+export type { GgmlType, PrecisionId, PrecisionSpec, ResolvedPrecision, TensorRole } from './precisions.js';
 
 /** Every open-weight model of the landscape catalog. */
 export const OPEN_MODELS: readonly CatalogModel[] = [

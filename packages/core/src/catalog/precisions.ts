@@ -265,3 +265,67 @@ export const GGUF_RECIPES = {
 export function ggmlTensorBytes(type: GgmlType, elements: number): number {
   return Math.ceil(elements / type.blockElements) * type.blockBytes;
 }
+
+export interface ResolvedPrecision {
+  /** As the user wrote it: `nf4`, `gguf:Q4_K`, `gguf:Q4_K_M`. */
+  readonly id: string;
+  readonly name: string;
+  readonly bitsPerWeight: number;
+  /** False for GGUF recipes, whose per-tensor type mix makes the average a measurement. */
+  readonly exact: boolean;
+  readonly keptIn16Bit: readonly TensorRole[];
+  readonly source: string;
+}
+
+function isPrecisionId(id: string): id is PrecisionId {
+  return Object.hasOwn(PRECISIONS, id);
+}
+
+function isRecipe(id: string): id is keyof typeof GGUF_RECIPES {
+  return Object.hasOwn(GGUF_RECIPES, id);
+}
+
+/**
+ * Resolves a precision id as PRODUCT.md names them: a base format (`bf16`, `int4`, `nf4`, …), a GGML
+ * block type (`gguf:Q4_K`: exact block bits) or a llama-quantize recipe (`gguf:Q4_K_M`: its measured
+ * file average). Undefined when unknown.
+ */
+export function resolvePrecision(id: string): ResolvedPrecision | undefined {
+  const key = id.trim();
+  const lower = key.toLowerCase();
+  if (isPrecisionId(lower)) {
+    const p = PRECISIONS[lower];
+    return {
+      id: lower,
+      name: p.name,
+      bitsPerWeight: p.bitsPerWeight,
+      exact: true,
+      keptIn16Bit: p.keptIn16Bit,
+      source: p.source,
+    };
+  }
+  if (!lower.startsWith('gguf:')) return undefined;
+  const type = key.slice(5).toUpperCase();
+  // A name that is both a block type and a recipe (Q8_0, Q6_K, F16) resolves to the exact block type.
+  const t = findGgmlType(type);
+  if (t) {
+    return {
+      id: `gguf:${t.name}`,
+      name: `GGML ${t.name}`,
+      bitsPerWeight: t.bitsPerWeight,
+      exact: true,
+      keptIn16Bit: [],
+      source: `ggml-common.h: ${t.blockBytes} bytes per block of ${t.blockElements}`,
+    };
+  }
+  if (!isRecipe(type)) return undefined;
+  const r = GGUF_RECIPES[type];
+  return {
+    id: `gguf:${type}`,
+    name: `GGUF ${type} (recipe)`,
+    bitsPerWeight: r.bitsPerWeight,
+    exact: false,
+    keptIn16Bit: [],
+    source: `llama.cpp tools/quantize/README.md: measured file average on ${r.measuredOn}`,
+  };
+}

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CostwiseError } from '../errors.js';
 import {
   cachedDecodeStep,
   causalSelfAttention,
@@ -9,48 +8,7 @@ import {
   type AttentionWeights,
   type KvCacheState,
 } from './attention.js';
-
-/** mulberry32: a tiny deterministic PRNG so the random cases are reproducible. Returns values in [-1, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
-function randomMatrix(next: () => number, rows: number, cols: number): number[][] {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, next));
-}
-
-function expectInvalidInput(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(CostwiseError);
-  expect(caught).toMatchObject({ code: 'INVALID_INPUT' });
-}
-
-function expectRowsClose(
-  actual: readonly (readonly number[])[],
-  expected: readonly (readonly number[])[],
-  tol: number,
-) {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((row, i) => {
-    const want = expected[i] ?? [];
-    expect(row).toHaveLength(want.length);
-    row.forEach((v, j) => {
-      expect(Math.abs(v - (want[j] ?? Number.NaN))).toBeLessThanOrEqual(tol);
-    });
-  });
-}
+import { rng, randomMatrix, expectInvalidInput, expectRowsClose } from './_test-helpers.js';
 
 const dot = (a: readonly number[], b: readonly number[]): number =>
   a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);

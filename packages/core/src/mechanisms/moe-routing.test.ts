@@ -1,18 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CostwiseError } from '../errors.js';
 import { loadBalancingLoss, moeForward, routeTopK } from './moe-routing.js';
-
-function expectInvalidInput(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(CostwiseError);
-  expect(caught).toMatchObject({ code: 'INVALID_INPUT' });
-}
+import { expectInvalidInput } from './_test-helpers.js';
 
 function expectAllClose(actual: readonly number[], expected: readonly number[], tol: number): void {
   expect(actual).toHaveLength(expected.length);
