@@ -1,6 +1,9 @@
 import { CostwiseError } from '@costwise/core';
 import { Command, CommanderError } from 'commander';
+import { fitCommand, type FitFlags } from './commands/fit.js';
 import { inspectCommand } from './commands/inspect.js';
+import { lectureCommand } from './commands/lecture.js';
+import { memoryCommand, type MemoryFlags } from './commands/memory.js';
 import { modelsCommand } from './commands/models.js';
 import type { CliIo } from './io.js';
 
@@ -36,6 +39,74 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (model: string, opts: { json?: boolean }) => {
       setExit(await inspectCommand(model, opts, io));
     });
+  program
+    .command('lecture')
+    .description("the lecture's worked examples: the slide's figure, its own assumptions, and what holds")
+    .option('--json', 'one JSON document on stdout')
+    .action((opts: { json?: boolean }) => {
+      setExit(lectureCommand(opts, io));
+    });
+  const hypothetical = (c: Command): Command =>
+    c
+      .option('--params <n>', 'parameter count of a hypothetical model (e.g. 7e9)')
+      .option('--layers <n>', 'hypothetical model: layers')
+      .option('--hidden <n>', 'hypothetical model: hidden size')
+      .option('--heads <n>', 'hypothetical model: attention heads')
+      .option('--kv-heads <n>', 'hypothetical model: KV heads (default: heads)')
+      .option('--head-dim <n>', 'hypothetical model: head dimension (default: hidden / heads)')
+      .option('--vocab <n>', 'hypothetical model: vocabulary (default 32000)')
+      .option('--intermediate <n>', 'hypothetical model: MLP width (default 4 × hidden)');
+  hypothetical(
+    program
+      .command('memory')
+      .description('inference or training memory by component, per GPU, and whether it fits')
+      .argument('[model]', 'catalog id, config.json or folder, hf:org/name[@rev], or a .gguf file')
+      .option(
+        '--precision <p>',
+        'weights: fp32, fp16, bf16, fp8, int8, int4, nf4, fp4, ternary, gguf:<TYPE>',
+        'bf16',
+      )
+      .option('--kv-dtype <d>', 'KV cache: bf16, fp16, fp8, int8, q8, q4, fp32')
+      .option('--context <n>', 'tokens per sequence (default min(4096, model context))')
+      .option('--avg-context <n>', 'average actual sequence length, for paged vs contiguous allocation')
+      .option('--batch <n>', 'sequences (training: micro-batch)', '1')
+      .option('--tp <n>', 'tensor-parallel GPUs', '1')
+      .option('--pp <n>', 'pipeline stages', '1')
+      .option('--engine <e>', 'vllm, sglang, trtllm, hf, llamacpp', 'vllm')
+      .option('--max-batched-tokens <n>', 'tokens per forward pass (prefill chunk); engine default')
+      .option('--flash-attention', 'FlashAttention (default)')
+      .option('--no-flash-attention', 'eager attention: the s² score matrix')
+      .option('--gpu <g>', 'check the fit on this GPU')
+      .option('--mode <m>', 'inference, train-full, lora, qlora', 'inference')
+      .option('--optimizer <o>', 'adamw, adamw-8bit, sgd', 'adamw')
+      .option('--lora-rank <r>', 'LoRA rank', '16')
+      .option('--lora-targets <t>', 'attention or all-linear', 'all-linear')
+      .option('--grad-checkpointing', 'full activation checkpointing per layer')
+      .option('--zero <stage>', 'ZeRO stage 0–3 over --data-parallel GPUs')
+      .option('--data-parallel <n>', 'data-parallel GPUs for ZeRO', '1')
+      .option('--cpu-offload-gb <gb>', 'weights moved to CPU memory (GB)')
+      .option('--kv-offload-gb <gb>', 'KV cache moved to CPU memory (GB)')
+      .option('--json', 'one JSON document on stdout'),
+  ).action(async (model: string | undefined, opts: MemoryFlags) => {
+    setExit(await memoryCommand(model, opts, io));
+  });
+  hypothetical(
+    program
+      .command('fit')
+      .description('which GPUs, how many, the largest batch and context, cheapest first')
+      .argument('[model]', 'catalog id, config.json or folder, hf:org/name[@rev], or a .gguf file')
+      .option('--gpu <g>', 'one GPU instead of the whole catalog')
+      .option('--precision <list>', 'comma-separated precisions', 'bf16,fp8,int8,int4')
+      .option('--context <n>', 'tokens per sequence (default min(4096, model context))')
+      .option('--batch <n>', 'concurrent sequences', '1')
+      .option('--engine <e>', 'vllm, sglang, trtllm, hf, llamacpp', 'vllm')
+      .option('--kv-dtype <d>', 'KV cache dtype')
+      .option('--max-batched-tokens <n>', 'tokens per forward pass')
+      .option('--no-flash-attention', 'eager attention')
+      .option('--json', 'one JSON document on stdout'),
+  ).action(async (model: string | undefined, opts: FitFlags) => {
+    setExit(await fitCommand(model, opts, io));
+  });
   return program;
 }
 

@@ -37,3 +37,5 @@ export {
   tensorsFromHeaderJson,
 } from './tensors.js';
 export type { TensorClass, TensorCount, TensorInfo } from './tensors.js';
+export { groupElements, layerTensorGroups, tensorGroups } from './tensor-groups.js';
+export type { TensorGroup, TensorRole as WeightRole } from './tensor-groups.js';

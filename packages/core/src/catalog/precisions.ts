@@ -5,16 +5,20 @@
  * layouts) and shared/reference/memory-notes.md §9 (which tensors stay 16-bit).
  */
 
-/** Tensor classes a precision policy may keep at 16 bits. */
-export type TensorRole = 'embeddings' | 'lmHead' | 'norms' | 'router' | 'linear';
+import type { WeightRole as TensorRole } from '../arch/index.js';
+
+export type { TensorRole };
 
 export interface PrecisionSpec {
   readonly id: string;
   readonly name: string;
   /** Bits of each stored element before scales. */
   readonly elementBits: number;
-  /** Elements sharing one scale; 'row' = one per output row (depends on in_features); null = none or per tensor. */
-  readonly groupSize: number | 'row' | null;
+  /**
+   * Elements sharing one scale: a number = consecutive input features of a row; [rows, cols] = a 2-D
+   * block; 'row' = one per output row (depends on in_features); null = none or per tensor.
+   */
+  readonly groupSize: number | readonly [number, number] | 'row' | null;
   readonly scaleBits: number;
   readonly zeroPointBits: number;
   /** Second-level quantization of the scales (NF4 double quantization): bits per scale and its own group. */
@@ -32,7 +36,10 @@ export interface PrecisionSpec {
 
 function bpw(p: Omit<PrecisionSpec, 'bitsPerWeight'>): PrecisionSpec {
   let bits = p.elementBits;
-  if (typeof p.groupSize === 'number') {
+  if (Array.isArray(p.groupSize)) {
+    const [r, c] = p.groupSize as readonly [number, number];
+    bits += (p.scaleBits + p.zeroPointBits) / (r * c);
+  } else if (typeof p.groupSize === 'number') {
     bits += (p.scaleBits + p.zeroPointBits) / p.groupSize;
     if (p.doubleQuant) {
       // The per-group fp32 absmax becomes an 8-bit code plus one fp32 scale per `groupSize` codes.
@@ -43,7 +50,7 @@ function bpw(p: Omit<PrecisionSpec, 'bitsPerWeight'>): PrecisionSpec {
   return { ...p, bitsPerWeight: bits };
 }
 
-const QUANTIZED_KEEP: readonly TensorRole[] = ['embeddings', 'lmHead', 'norms', 'router'];
+const QUANTIZED_KEEP: readonly TensorRole[] = ['embeddings', 'lmHead', 'vector', 'router'];
 
 export const PRECISIONS = {
   fp32: bpw({
@@ -94,7 +101,7 @@ export const PRECISIONS = {
     id: 'fp8-block',
     name: 'FP8 E4M3, 128×128 block scales',
     elementBits: 8,
-    groupSize: 128 * 128,
+    groupSize: [128, 128],
     scaleBits: 32,
     zeroPointBits: 0,
     doubleQuant: null,
@@ -175,7 +182,7 @@ export const PRECISIONS = {
     scaleBits: 0,
     zeroPointBits: 0,
     doubleQuant: null,
-    keptIn16Bit: ['embeddings', 'lmHead', 'norms'],
+    keptIn16Bit: ['embeddings', 'lmHead', 'vector'],
     source:
       'BitNet b1.58 (arXiv:2402.17764): {-1, 0, 1} with one absmean scale per tensor, packed 4 per byte (log2 3 = 1.585 bits is the entropy bound)',
   }),
@@ -275,6 +282,10 @@ export interface ResolvedPrecision {
   readonly exact: boolean;
   readonly keptIn16Bit: readonly TensorRole[];
   readonly source: string;
+  /** The format's layout for exact per-matrix bytes (base formats). */
+  readonly spec: PrecisionSpec | null;
+  /** The GGML block type (gguf:<TYPE>). */
+  readonly ggml: GgmlType | null;
 }
 
 function isPrecisionId(id: string): id is PrecisionId {
@@ -302,6 +313,8 @@ export function resolvePrecision(id: string): ResolvedPrecision | undefined {
       exact: true,
       keptIn16Bit: p.keptIn16Bit,
       source: p.source,
+      spec: p,
+      ggml: null,
     };
   }
   if (!lower.startsWith('gguf:')) return undefined;
@@ -316,6 +329,8 @@ export function resolvePrecision(id: string): ResolvedPrecision | undefined {
       exact: true,
       keptIn16Bit: [],
       source: `ggml-common.h: ${t.blockBytes} bytes per block of ${t.blockElements}`,
+      spec: null,
+      ggml: t,
     };
   }
   if (!isRecipe(type)) return undefined;
@@ -327,5 +342,7 @@ export function resolvePrecision(id: string): ResolvedPrecision | undefined {
     exact: false,
     keptIn16Bit: [],
     source: `llama.cpp tools/quantize/README.md: measured file average on ${r.measuredOn}`,
+    spec: null,
+    ggml: null,
   };
 }

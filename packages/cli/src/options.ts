@@ -1,0 +1,33 @@
+import { invalidInput } from '@costwise/core';
+
+/** A positive integer flag value: digits, optionally with k/K (×1024) or scientific notation (8e3). */
+export function parsePositiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const kilo = /^(\d+)[kK]$/.exec(text);
+  const n = kilo?.[1] ? Number(kilo[1]) * 1024 : Number(text);
+  if (!Number.isFinite(n) || !Number.isInteger(n) || n < 1) {
+    throw invalidInput(flag, `"${value}" is not a positive integer (e.g. 4096, 8k or 7e9)`);
+  }
+  if (n > Number.MAX_SAFE_INTEGER) throw invalidInput(flag, `${value} is too large`);
+  return n;
+}
+
+export function parseNonNegative(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.trim());
+  if (!Number.isFinite(n) || n < 0) throw invalidInput(flag, `"${value}" is not a non-negative number`);
+  return n;
+}
+
+export function parseChoice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (!(choices as readonly string[]).includes(v))
+    throw invalidInput(flag, `"${value}" is not one of ${choices.join(', ')}`);
+  return v as T;
+}
