@@ -1,5 +1,7 @@
 import { CostwiseError } from '@costwise/core';
 import { Command, CommanderError } from 'commander';
+import { breakevenCommand, type BreakEvenFlags } from './commands/breakeven.js';
+import { costCommand, type CostFlags } from './commands/cost.js';
 import { fitCommand, type FitFlags } from './commands/fit.js';
 import { inspectCommand } from './commands/inspect.js';
 import { lectureCommand } from './commands/lecture.js';
@@ -38,6 +40,45 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'one JSON document on stdout')
     .action(async (model: string, opts: { json?: boolean }) => {
       setExit(await inspectCommand(model, opts, io));
+    });
+  program
+    .command('cost')
+    .description('the exact price of one request, from canonical usage or a recorded provider response')
+    .argument(
+      '<provider:model>',
+      'e.g. anthropic:claude-sonnet-4-5, openai:gpt-4o, google:gemini-2.5-pro, self:my-llama',
+    )
+    .option(
+      '--usage <json>',
+      'canonical usage: {"inputTokens":…, "cacheReadTokens":…, "cacheWrite5mTokens":…, "cacheWrite1hTokens":…, "outputTokens":…, "reasoningTokens":…}',
+    )
+    .option(
+      '--raw <file>',
+      "a recorded response body or stream (JSON lines or SSE) in the provider's own shape",
+    )
+    .option('--batch', "apply the provider's batch discount")
+    .option(
+      '--prices <json>',
+      'price overrides in USD per million tokens (inputMtok, outputMtok, cacheReadMtok, …, longContext)',
+    )
+    .option('--at <date>', 'prices as of this date')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (ref: string, opts: CostFlags) => {
+      setExit(await costCommand(ref, opts, io));
+    });
+  program
+    .command('breakeven')
+    .description('the monthly token volume where self-hosting becomes cheaper than the API')
+    .option('--api <provider:model>', 'API model whose list prices to blend')
+    .option('--api-usd-per-mtok <x>', 'API price per million tokens, given directly')
+    .option('--output-share <s>', 'share of output tokens when blending a model price', '0.25')
+    .option('--self-host-usd-per-mtok <x>', 'self-hosted variable cost per million tokens')
+    .option('--ops-usd-per-month <x>', 'operations cost per month')
+    .option('--upfront-usd <x>', 'hardware bought upfront')
+    .option('--amortize-months <n>', 'months to amortize the upfront cost over', '36')
+    .option('--json', 'one JSON document on stdout')
+    .action((opts: BreakEvenFlags) => {
+      setExit(breakevenCommand(opts, io));
     });
   program
     .command('lecture')

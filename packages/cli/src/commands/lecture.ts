@@ -5,6 +5,8 @@ import type { CliIo } from '../io.js';
 function show(e: LectureExample, v: number): string {
   if (e.unit === 'fraction') return `${(v * 100).toFixed(1)}%`;
   if (e.unit === 'count') return v.toLocaleString('en-US');
+  if (e.unit === 'usd') return `$${v.toFixed(4)}`;
+  if (e.unit === 'tokens') return `${(v / 1e9).toFixed(2)}B tokens`;
   return `${(v / 1e9).toFixed(2)} GB`;
 }
 

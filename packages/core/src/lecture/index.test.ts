@@ -78,3 +78,18 @@ describe("the lecture's worked examples (seed/NOTES.md): slide, slide's assumpti
     expect(ex('full-ft-70b').truth).toBe(70_553_706_496 * 16);
   });
 });
+
+describe("the lecture's cost examples", () => {
+  it('prompt caching, 100 × 10K tokens at $3/M: $3.00 without cache', () => {
+    expect(ex('prompt-caching-no-cache').truth).toBeCloseTo(3, 9);
+  });
+
+  it("with caching: $0.327 under the slide's assumption, $0.3345 with the 1.25× write premium (seed/NOTES.md)", () => {
+    expect(ex('prompt-caching').slideAssumptions).toBeCloseTo(0.327, 9);
+    expect(ex('prompt-caching').truth).toBeCloseTo(0.3345, 9);
+  });
+
+  it("break-even with the slide's own figures: 5B tokens a month, not 10B", () => {
+    expect(ex('break-even').truth).toBe(5e9);
+  });
+});

@@ -12,6 +12,9 @@ import { KV_DTYPES } from '../memory/kv-dtypes.js';
 import { planMemory, type MemoryPlanInput } from '../memory/plan.js';
 import { OPTIMIZERS } from '../memory/training.js';
 import { weightsBytes } from '../memory/weights.js';
+import { requestCost } from '../pricing/cost.js';
+import { resolvePrice } from '../pricing/prices.js';
+import { breakEven } from '../forecast/breakeven.js';
 
 /**
  * The lecture's worked examples: what the slide says, what its own assumptions give, and what holds
@@ -27,7 +30,7 @@ export interface LectureExample {
   readonly slideAssumptions: number;
   /** What holds for the real model or with the full rules. */
   readonly truth: number;
-  readonly unit: 'bytes' | 'count' | 'fraction';
+  readonly unit: 'bytes' | 'count' | 'fraction' | 'usd' | 'tokens';
   readonly note: string;
 }
 
@@ -126,8 +129,58 @@ export function lectureExamples(): LectureExample[] {
   const llama70 = catalogArch('llama-3.1-70b');
   const llama70Params = countParams(llama70).total;
   const mixtral = countParams(catalogArch('mixtral-8x7b'));
+  // Prompt caching: 100 requests sharing a 10K-token prompt on Claude 3.5 Sonnet ($3/M input, Anthropic price record).
+  const sonnet = resolvePrice('anthropic', 'claude-3-5-sonnet');
+  const sonnetCost = (usage: Parameters<typeof requestCost>[0]) => requestCost(usage, sonnet).totalUsd;
+  const base = {
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  };
+  const noCache = 100 * sonnetCost({ ...base, inputTokens: 10_000 });
+  const withCache =
+    sonnetCost({ ...base, inputTokens: 10_000, cacheWrite5mTokens: 10_000 }) +
+    99 * sonnetCost({ ...base, inputTokens: 10_000, cacheReadTokens: 10_000 });
+  const slideCaching = (10_000 * 3 + 99 * 10_000 * 0.3) / 1e6;
+  const slideBreakEven = breakEven({
+    apiUsdPerMTok: 3,
+    selfHostUsdPerMTok: 1,
+    selfHostFixedUsdPerMonth: 10_000,
+  });
   return [
     ...weightRows,
+    {
+      id: 'prompt-caching-no-cache',
+      slide: 'Prompt caching example',
+      claim: '100 requests × 10K tokens at $3/M without caching = $3.00',
+      slideValue: 3,
+      slideAssumptions: (100 * 10_000 * 3) / 1e6,
+      truth: noCache,
+      unit: 'usd',
+      note: 'Claude 3.5 Sonnet input at $3/M (genai-prices anthropic/claude-3-5-sonnet)',
+    },
+    {
+      id: 'prompt-caching',
+      slide: 'Prompt caching example',
+      claim: 'with caching ≈ $0.327 (90% saved)',
+      slideValue: 0.327,
+      slideAssumptions: slideCaching,
+      truth: withCache,
+      unit: 'usd',
+      note: 'the first request writes the cache at 1.25× input ($3.75/M, 5-minute TTL): $0.0375 + 99 reads at $0.30/M ($0.297) = $0.3345',
+    },
+    {
+      id: 'break-even',
+      slide: 'Self-host vs API break-even',
+      claim: 'self-hosting makes sense above 10B tokens/month',
+      slideValue: 10e9,
+      slideAssumptions: slideBreakEven.breakEvenTokensPerMonth ?? 0,
+      truth: slideBreakEven.breakEvenTokensPerMonth ?? 0,
+      unit: 'tokens',
+      note: "with the slide's own figures ($3/M by API; $1,000 per 1B tokens + $10K/month to self-host): 10,000 / (3 − 1) M = 5B tokens/month; hardware bought upfront moves it up",
+    },
     {
       id: 'serving-7b-bf16',
       slide: 'VRAM rule of thumb',

@@ -1,0 +1,181 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './_test-fixtures.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'costwise-cost-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface CostJson {
+  totalUsd: number;
+  inputUsd: number;
+  outputUsd: number;
+  cacheReadUsd: number;
+  cacheWriteUsd: number;
+  lines: { unit: string; tokens: number; usdPerMTok: number; usd: number }[];
+  priceSource: string;
+  warnings: string[];
+}
+
+describe('costwise cost', () => {
+  it('--json carries the contract fields; inputUsd is the whole input side', async () => {
+    const r = await runCli([
+      'cost',
+      'anthropic:claude-haiku-4-5',
+      '--usage',
+      '{"inputTokens":3000,"cacheReadTokens":1000,"cacheWrite5mTokens":1000,"outputTokens":200}',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CostJson;
+    // Haiku 4.5: $1 in, $0.10 read, $1.25 5m write, $5 out (provider-billing.md §4.1)
+    expect(j.cacheReadUsd).toBeCloseTo(0.0001, 12);
+    expect(j.cacheWriteUsd).toBeCloseTo(0.00125, 12);
+    expect(j.inputUsd).toBeCloseTo(0.001 + 0.0001 + 0.00125, 12);
+    expect(j.outputUsd).toBeCloseTo(0.001, 12);
+    expect(j.totalUsd).toBeCloseTo(0.00335, 12);
+    expect(j.lines.map((l) => l.unit)).toEqual(['input', 'cacheRead', 'cacheWrite5m', 'output']);
+    expect(j.priceSource).toMatch(/genai-prices anthropic\/claude-haiku-4-5/);
+  });
+
+  it('--raw reads a recorded Anthropic stream (SSE data lines)', async () => {
+    const path = join(dir, 'stream.sse');
+    await writeFile(
+      path,
+      [
+        'event: message_start',
+        'data: {"type":"message_start","message":{"usage":{"input_tokens":25,"cache_read_input_tokens":1000,"cache_creation_input_tokens":0,"output_tokens":1}}}',
+        'event: message_delta',
+        'data: {"type":"message_delta","usage":{"output_tokens":15}}',
+      ].join('\n'),
+    );
+    const j = JSON.parse(
+      (await runCli(['cost', 'anthropic:claude-sonnet-4-5', '--raw', path, '--json'])).stdout,
+    ) as CostJson;
+    expect(j.totalUsd).toBeCloseTo((25 * 3 + 1000 * 0.3 + 15 * 15) / 1e6, 12);
+  });
+
+  it('--prices prices an unlisted self-hosted model; --batch applies the discount', async () => {
+    const self = JSON.parse(
+      (
+        await runCli([
+          'cost',
+          'self:my-llama',
+          '--usage',
+          '{"inputTokens":1000000,"outputTokens":1000000}',
+          '--prices',
+          '{"inputMtok":0.1,"outputMtok":0.3}',
+          '--json',
+        ])
+      ).stdout,
+    ) as CostJson;
+    expect(self.totalUsd).toBeCloseTo(0.4, 12);
+    const batch = JSON.parse(
+      (
+        await runCli([
+          'cost',
+          'openai:gpt-4o',
+          '--usage',
+          '{"inputTokens":1000000,"outputTokens":1000000}',
+          '--batch',
+          '--json',
+        ])
+      ).stdout,
+    ) as CostJson;
+    expect(batch.totalUsd).toBeCloseTo((2.5 + 10) / 2, 12);
+  });
+
+  it.each([
+    [['cost', 'gpt-4o', '--usage', '{"inputTokens":1}'], /<provider:model>: "gpt-4o" must be provider:model/],
+    [['cost', 'openai:gpt-4o'], /--usage: give exactly one of/],
+    [
+      ['cost', 'openai:gpt-4o', '--usage', '{"inputTokens":10,"cacheReadTokens":20}'],
+      /--usage\.inputTokens: 10 is less than the cache reads/,
+    ],
+    [['cost', 'openai:gpt-4o', '--usage', '{oops'], /--usage: is not valid JSON/],
+    [
+      ['cost', 'openai:gpt-4o', '--usage', '{"inputTokens":1}', '--at', 'yesterday'],
+      /--at: "yesterday" is not a date/,
+    ],
+    [['cost', 'openai:gpt-4o', '--usage', '{"inputTokens":1}', '--prices', '{"inMtok":1}'], /--prices/],
+    [
+      ['cost', 'deepseek:deepseek-chat', '--usage', '{"inputTokens":1}', '--batch'],
+      /--batch: deepseek has no batch discount/,
+    ],
+    [['cost', 'self:unknown', '--usage', '{"inputTokens":1}'], /no price for self:unknown/],
+  ])('bad input exits 2: %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('costwise breakeven', () => {
+  it("the lecture's figures: 5B tokens a month", async () => {
+    const r = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '3',
+      '--self-host-usd-per-mtok',
+      '1',
+      '--ops-usd-per-month',
+      '10000',
+      '--json',
+    ]);
+    const j = JSON.parse(r.stdout) as {
+      breakEvenTokensPerMonth: number;
+      apiUsdPerMTok: number;
+      selfHostFixedUsdPerMonth: number;
+      curve: unknown[];
+    };
+    expect(j.breakEvenTokensPerMonth).toBe(5e9);
+    expect(j.curve.length).toBeGreaterThan(2);
+  });
+
+  it('upfront hardware amortized over months moves the break-even up', async () => {
+    const r = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '3',
+      '--self-host-usd-per-mtok',
+      '1',
+      '--ops-usd-per-month',
+      '10000',
+      '--upfront-usd',
+      '360000',
+      '--amortize-months',
+      '36',
+      '--json',
+    ]);
+    expect((JSON.parse(r.stdout) as { breakEvenTokensPerMonth: number }).breakEvenTokensPerMonth).toBe(10e9);
+  });
+
+  it('a model price is blended over the output share', async () => {
+    const r = await runCli([
+      'breakeven',
+      '--api',
+      'openai:gpt-4o',
+      '--output-share',
+      '0.25',
+      '--self-host-usd-per-mtok',
+      '0.5',
+      '--json',
+    ]);
+    expect((JSON.parse(r.stdout) as { apiUsdPerMTok: number }).apiUsdPerMTok).toBeCloseTo(
+      2.5 * 0.75 + 10 * 0.25,
+      12,
+    );
+  });
+
+  it('missing the self-hosted cost exits 2 naming the flag', async () => {
+    const r = await runCli(['breakeven', '--api-usd-per-mtok', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--self-host-usd-per-mtok/);
+  });
+});
