@@ -179,3 +179,48 @@ describe('costwise breakeven', () => {
     expect(r.stderr).toMatch(/--self-host-usd-per-mtok/);
   });
 });
+
+describe('costwise forecast', () => {
+  it('prices the example workload as a waterfall', async () => {
+    const r = await runCli(['forecast', 'examples/rag.yaml', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      period: { requests: number };
+      options: {
+        baselineUsd: number;
+        finalUsd: number;
+        steps: { lever: string; usd: number; savedUsd: number; assumption: string }[];
+      }[];
+    };
+    expect(j.period.requests).toBe(216_000);
+    const o = j.options[0];
+    expect(o?.steps.map((s) => s.lever)).toEqual(['baseline', 'caching', 'routing', 'maxTokens', 'context']);
+    expect(o?.finalUsd).toBe(o?.steps.at(-1)?.usd);
+  });
+
+  it('the published JSON Schema is the one the zod schema generates', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const r = await runCli(['forecast', '--schema']);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(await readFile('docs/workload.schema.json', 'utf8')));
+  });
+
+  it.each([
+    [['forecast', join('nowhere.yaml')], /nowhere\.yaml: file not found/],
+    [['forecast'], /<workload\.yaml>: give a workload file/],
+  ])('bad input exits 2: %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a malformed workload names the field', async () => {
+    const path = join(dir, 'bad.yaml');
+    await writeFile(
+      path,
+      'traffic: { requestsPerDay: -5 }\nprompt: { dynamicTokens: { mean: 10 } }\noutput: { tokens: { mean: 5 } }\noptions: [{ name: x, api: openai:gpt-4o }]\n',
+    );
+    const r = await runCli(['forecast', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml\.traffic\.requestsPerDay/);
+  });
+});

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { breakevenCommand, type BreakEvenFlags } from './commands/breakeven.js';
 import { costCommand, type CostFlags } from './commands/cost.js';
 import { fitCommand, type FitFlags } from './commands/fit.js';
+import { forecastCommand, type ForecastFlags } from './commands/forecast.js';
 import { inspectCommand } from './commands/inspect.js';
 import { lectureCommand } from './commands/lecture.js';
 import { memoryCommand, type MemoryFlags } from './commands/memory.js';
@@ -65,6 +66,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'one JSON document on stdout')
     .action(async (ref: string, opts: CostFlags) => {
       setExit(await costCommand(ref, opts, io));
+    });
+  program
+    .command('forecast')
+    .description('the monthly bill of each option, then each cost lever as a waterfall')
+    .argument('[workload.yaml]', 'a workload file (see docs/workload.md)')
+    .option('--schema', "print the workload file's JSON Schema")
+    .option('--json', 'one JSON document on stdout')
+    .action(async (path: string | undefined, opts: ForecastFlags) => {
+      setExit(await forecastCommand(path, opts, io));
     });
   program
     .command('breakeven')

@@ -1,2 +1,25 @@
 export { blendedUsdPerMTok, breakEven, fixedMonthlyUsd } from './breakeven.js';
 export type { BreakEven, BreakEvenInput, BreakEvenPoint } from './breakeven.js';
+export {
+  cacheableTokens,
+  cacheHitRate,
+  CACHE_POLICIES,
+  sampleArrivals,
+  seededRandom,
+  simulateCache,
+} from './cache-sim.js';
+export type { ArrivalProcess, CachePolicy, SimulatedCache } from './cache-sim.js';
+export { cachedTrafficCost, compareTtls } from './caching.js';
+export type { PromptShape } from './caching.js';
+export type { CachedTrafficCost } from './cache-sim.js';
+export { DAYS_PER_MONTH, forecast } from './forecast.js';
+export type { Forecast, ForecastStep, Lever, OptionForecast } from './forecast.js';
+export {
+  cappedMean,
+  mean,
+  parseWorkload,
+  TokenDistribution,
+  workloadJsonSchema,
+  WorkloadSchema,
+} from './workload.js';
+export type { Workload } from './workload.js';

@@ -44,9 +44,9 @@ export function contextTier(record: PriceRecord, inputTokens: number): ContextTi
 export function requestCost(
   usage: CanonicalUsage,
   price: { readonly record: PriceRecord; readonly source: string; readonly providerId: string },
-  opts: { readonly batch?: boolean; readonly requests?: number } = {},
+  opts: { readonly batch?: boolean; readonly requests?: number; readonly expected?: boolean } = {},
 ): RequestCost {
-  const u = checkUsage(usage);
+  const u = checkUsage(usage, 'usage', { expected: opts.expected === true });
   const warnings: string[] = [];
   const tier = contextTier(price.record, u.inputTokens);
   type RateKey =
@@ -84,7 +84,10 @@ export function requestCost(
     const cache = unit === 'cacheRead' || unit === 'cacheWrite5m' || unit === 'cacheWrite1h';
     return cache && !rules.batchAppliesToCache ? 1 : 1 - discount;
   };
-  const uncached = u.inputTokens - u.cacheReadTokens - u.cacheWrite5mTokens - u.cacheWrite1hTokens;
+  const uncached = Math.max(
+    0,
+    u.inputTokens - u.cacheReadTokens - u.cacheWrite5mTokens - u.cacheWrite1hTokens,
+  );
   const plainOutput = reasoningRate === undefined ? u.outputTokens : u.outputTokens - u.reasoningTokens;
   const lines: CostLine[] = [];
   const line = (unit: CostUnit, tokens: number, usdPerMTok: number): void => {

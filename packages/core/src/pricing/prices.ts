@@ -175,7 +175,18 @@ export function resolvePrice(
     ...(opts.at ? { timestamp: opts.at } : {}),
   });
   if (found) {
-    const converted = fromGenaiPrices(found.model_price);
+    let converted: ReturnType<typeof fromGenaiPrices>;
+    try {
+      converted = fromGenaiPrices(found.model_price);
+    } catch {
+      if (!opts.overrides) {
+        throw invalidInput(
+          '<provider:model>',
+          `the genai-prices record ${found.provider.id}/${found.model.id} has no input and output token prices; give --prices`,
+        );
+      }
+      converted = { record: { inputMtok: 0, outputMtok: 0 }, ignored: [] };
+    }
     record = converted.record;
     resolvedModel = found.model.id;
     source = `@pydantic/genai-prices ${found.provider.id}/${found.model.id}${opts.at ? ` as of ${opts.at.toISOString().slice(0, 10)}` : ''}`;

@@ -43,13 +43,26 @@ export const ZERO_USAGE: CanonicalUsage = {
  * Checks that a usage record does not contradict itself: cache parts within the input, reasoning
  * within the output. Throws INVALID_INPUT naming the field (`<field>` prefix) otherwise.
  */
-export function checkUsage(u: CanonicalUsage, field = 'usage'): CanonicalUsage {
+export function checkUsage(
+  u: CanonicalUsage,
+  field = 'usage',
+  opts: { readonly expected?: boolean } = {},
+): CanonicalUsage {
   for (const [k, v] of Object.entries(u)) {
-    if (!Number.isInteger(v) || (v as number) < 0)
-      throw invalidInput(`${field}.${k}`, `must be a non-negative integer (got ${String(v)})`);
+    // Expected (forecast) usage is an average and may be fractional.
+    const ok =
+      opts.expected === true
+        ? Number.isFinite(v) && (v as number) >= 0
+        : Number.isInteger(v) && (v as number) >= 0;
+    if (!ok) {
+      throw invalidInput(
+        `${field}.${k}`,
+        `must be a non-negative ${opts.expected === true ? 'number' : 'integer'} (got ${String(v)})`,
+      );
+    }
   }
   const cached = u.cacheReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens;
-  if (cached > u.inputTokens) {
+  if (cached > u.inputTokens * (1 + 1e-12)) {
     throw invalidInput(
       `${field}.inputTokens`,
       `${u.inputTokens} is less than the cache reads and writes it must include (${cached}); inputTokens counts all input, cached included`,
