@@ -148,7 +148,7 @@ export async function startHubFixture(
 /** Runs the CLI in-process and captures what it prints. */
 export async function runCli(
   argv: readonly string[],
-  opts: { env?: Record<string, string>; cwd?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -158,6 +158,7 @@ export async function runCli(
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
     fetch: globalThis.fetch,
+    stdin: () => Promise.resolve(opts.stdin ?? ''),
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

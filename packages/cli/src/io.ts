@@ -6,4 +6,6 @@ export interface CliIo {
   readonly cwd: string;
   /** fetch used for the Hugging Face Hub (tests point HF_ENDPOINT at a local server). */
   readonly fetch: typeof fetch;
+  /** Reads all of standard input (for `-` file arguments). */
+  readonly stdin: () => Promise<string>;
 }

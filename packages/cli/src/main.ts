@@ -7,5 +7,10 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   fetch: globalThis.fetch,
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });
 process.exitCode = code;

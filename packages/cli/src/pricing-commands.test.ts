@@ -224,3 +224,56 @@ describe('costwise forecast', () => {
     expect(r.stderr).toMatch(/bad\.yaml\.traffic\.requestsPerDay/);
   });
 });
+
+describe('costwise tokens', () => {
+  it('"tiktoken is great!" is 6 cl100k_base tokens (OpenAI cookbook, How to count tokens with tiktoken)', async () => {
+    const r = await runCli(['tokens', '-', '--model', 'cl100k_base', '--json'], {
+      stdin: 'tiktoken is great!',
+    });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      tokens: 6,
+      exact: true,
+      method: 'gpt-tokenizer cl100k_base',
+    });
+  });
+
+  it('maps OpenAI model ids to their encoding (gpt-4o: o200k_base)', async () => {
+    const r = await runCli(['tokens', '-', '--model', 'openai:gpt-4o', '--json'], {
+      stdin: 'tiktoken is great!',
+    });
+    expect(JSON.parse(r.stdout)).toMatchObject({ exact: true, method: 'gpt-tokenizer o200k_base' });
+  });
+
+  it('counts exactly with a local tokenizer.json (a WordLevel tokenizer the test writes)', async () => {
+    const path = join(dir, 'tokenizer.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: '1.0',
+        truncation: null,
+        padding: null,
+        added_tokens: [],
+        normalizer: null,
+        pre_tokenizer: { type: 'Whitespace' },
+        post_processor: null,
+        decoder: null,
+        model: { type: 'WordLevel', vocab: { hello: 0, world: 1, '[UNK]': 2 }, unk_token: '[UNK]' },
+      }),
+    );
+    const r = await runCli(['tokens', '-', '--tokenizer', path, '--json'], { stdin: 'hello world again' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ tokens: 3, exact: true });
+  });
+
+  it('any other model gets an estimate that says so', async () => {
+    const r = await runCli(['tokens', '-', '--model', 'claude-sonnet-4-5', '--json'], { stdin: 'hello' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ exact: false });
+    expect(r.stderr).toMatch(/estimate/);
+  });
+
+  it('a missing file exits 2', async () => {
+    const r = await runCli(['tokens', 'nope.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/<file>: nope\.txt: file not found/);
+  });
+});

@@ -6,6 +6,7 @@ import { fitCommand, type FitFlags } from './commands/fit.js';
 import { forecastCommand, type ForecastFlags } from './commands/forecast.js';
 import { inspectCommand } from './commands/inspect.js';
 import { lectureCommand } from './commands/lecture.js';
+import { tokensCommand, type TokensFlags } from './commands/tokens.js';
 import { memoryCommand, type MemoryFlags } from './commands/memory.js';
 import { modelsCommand } from './commands/models.js';
 import type { CliIo } from './io.js';
@@ -66,6 +67,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'one JSON document on stdout')
     .action(async (ref: string, opts: CostFlags) => {
       setExit(await costCommand(ref, opts, io));
+    });
+  program
+    .command('tokens')
+    .description(
+      'token count of a text: exact for OpenAI encodings and local tokenizer.json files, else an estimate',
+    )
+    .argument('<file>', 'a text file, or - for standard input')
+    .option('--model <m>', 'model or encoding (gpt-4o, openai:o3, cl100k_base, …)', 'gpt-4o')
+    .option(
+      '--tokenizer <path>',
+      'a Hugging Face tokenizer.json (tokenizer_config.json beside it is read too)',
+    )
+    .option('--json', 'one JSON document on stdout')
+    .action(async (path: string, opts: TokensFlags) => {
+      setExit(await tokensCommand(path, opts, io, io.stdin));
     });
   program
     .command('forecast')
