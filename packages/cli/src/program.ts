@@ -64,6 +64,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       'price overrides in USD per million tokens (inputMtok, outputMtok, cacheReadMtok, …, longContext)',
     )
     .option('--at <date>', 'prices as of this date')
+    .option(
+      '--cache-storage <tokens:hours>',
+      'an explicit (Gemini) cache of TOKENS kept for HOURS: storage billed per token-hour',
+    )
     .option('--json', 'one JSON document on stdout')
     .action(async (ref: string, opts: CostFlags) => {
       setExit(await costCommand(ref, opts, io));

@@ -21,7 +21,19 @@ export interface CostFlags {
   readonly batch?: boolean;
   readonly prices?: string;
   readonly at?: string;
+  readonly cacheStorage?: string;
   readonly json?: boolean;
+}
+
+/** `TOKENS:HOURS` → an explicit cache kept for that long. */
+function parseCacheStorage(value: string): { tokens: number; hours: number } {
+  const m = /^(\d+):(\d+(?:\.\d+)?)$/.exec(value.trim());
+  if (!m)
+    throw invalidInput(
+      '--cache-storage',
+      `"${value}" is not TOKENS:HOURS (e.g. 100000:0.0833 for 5 minutes)`,
+    );
+  return { tokens: Number(m[1]), hours: Number(m[2]) };
 }
 
 function parseJson(flag: string, text: string): unknown {
@@ -96,7 +108,10 @@ export async function costCommand(ref: string, f: CostFlags, io: CliIo): Promise
     ...(at ? { at } : {}),
     ...(overrides ? { overrides } : {}),
   });
-  const cost = requestCost(usage, price, { batch: f.batch === true });
+  const cost = requestCost(usage, price, {
+    batch: f.batch === true,
+    ...(f.cacheStorage !== undefined ? { cacheStorage: parseCacheStorage(f.cacheStorage) } : {}),
+  });
   const result = { ...cost, usage, warnings: [...warnings, ...price.warnings, ...cost.warnings] };
   io.stdout(
     f.json ? `${JSON.stringify(result, null, 2)}\n` : renderCost(`${providerId}:${price.modelId}`, result),
@@ -118,5 +133,5 @@ export function renderCost(model: string, c: RequestCost): string {
     ['tokens', 'count', '$/MTok', 'cost'],
     rows,
     ['left', 'right', 'right', 'right'],
-  )}\n\ninput ${usd(c.inputUsd)} (cache reads ${usd(c.cacheReadUsd)}, writes ${usd(c.cacheWriteUsd)}) + output ${usd(c.outputUsd)} = ${usd(c.totalUsd)}\nprices: ${c.priceSource}\n`;
+  )}\n\ninput ${usd(c.inputUsd)} (cache reads ${usd(c.cacheReadUsd)}, writes ${usd(c.cacheWriteUsd)}) + output ${usd(c.outputUsd)}${c.cacheStorageUsd > 0 ? ` + cache storage ${usd(c.cacheStorageUsd)}` : ''} = ${usd(c.totalUsd)}\nprices: ${c.priceSource}\n`;
 }

@@ -86,3 +86,19 @@ describe('forecast', () => {
     );
   });
 });
+
+describe('arrival patterns', () => {
+  it('business hours concentrate the traffic, so a sparse prefix hits more often', () => {
+    const w = (arrival: 'poisson' | 'business-hours') =>
+      parseWorkload({
+        traffic: { requestsPerMonth: 3000, arrival },
+        prompt: { staticPrefixTokens: 5000, dynamicTokens: { mean: 100 } },
+        output: { tokens: { mean: 100 } },
+        options: [{ name: 'sonnet', api: 'anthropic:claude-3-5-sonnet' }],
+        levers: { caching: { ttl: '5m' } },
+      });
+    const spread = forecast(w('poisson')).options[0]?.finalUsd ?? 0;
+    const office = forecast(w('business-hours')).options[0]?.finalUsd ?? 0;
+    expect(office).toBeLessThan(spread);
+  });
+});

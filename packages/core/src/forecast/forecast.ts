@@ -9,6 +9,8 @@ import { cappedMean, mean, type Workload } from './workload.js';
 /** A month, for requestsPerDay: 30 days. */
 export const DAYS_PER_MONTH = 30;
 const SECONDS_PER_MONTH = DAYS_PER_MONTH * 86_400;
+/** 22 working days × 10 hours. */
+const BUSINESS_SECONDS_PER_MONTH = 22 * 10 * 3600;
 
 export type Lever = 'baseline' | 'caching' | 'batch' | 'routing' | 'maxTokens' | 'context';
 
@@ -82,7 +84,10 @@ function requestUsd(
   const historyPerTurn = w.prompt.historyTokensPerTurn * s.contextKept;
   const output = s.maxTokens === null ? mean(w.output.tokens) : cappedMean(w.output.tokens, s.maxTokens);
   const ttlSeconds = s.ttl !== null && model.policy ? model.policy.ttls[s.ttl] : undefined;
-  const rate = (requestsPerMonth * share) / SECONDS_PER_MONTH;
+  // Business hours: the month's requests arrive within 22 working days of 10 hours.
+  const activeSeconds =
+    w.traffic.arrival === 'business-hours' ? BUSINESS_SECONDS_PER_MONTH : SECONDS_PER_MONTH;
+  const rate = (requestsPerMonth * share) / activeSeconds;
   let total = 0;
   for (let k = 1; k <= turns; k++) {
     const history = (k - 1) * historyPerTurn;
@@ -142,7 +147,9 @@ export function forecast(w: Workload): Forecast {
   const routingModel = w.levers.routing ? modelFor(w.levers.routing.to) : null;
   const assumptions = [
     `a month is ${DAYS_PER_MONTH} days; ${Math.round(requests).toLocaleString('en-US')} requests`,
-    'requests sharing the static prefix arrive as a Poisson process at the monthly mean rate',
+    w.traffic.arrival === 'business-hours'
+      ? 'requests sharing the static prefix arrive as a Poisson process within 22 working days of 10 hours'
+      : 'requests sharing the static prefix arrive as a Poisson process at the monthly mean rate',
     'token counts are the workload means (an output sample is cut at max_tokens value by value)',
   ];
   const options = w.options.map((o): OptionForecast => {

@@ -37,7 +37,7 @@ export const WorkloadSchema = z.strictObject({
     .strictObject({
       requestsPerMonth: z.number().positive().optional(),
       requestsPerDay: z.number().positive().optional(),
-      /** How requests sharing the static prefix arrive (cache hits depend on it). */
+      /** How requests sharing the static prefix arrive (cache hits depend on it): spread over the month, or within business hours (22 days × 10 h). */
       arrival: z.enum(['poisson', 'business-hours']).default('poisson'),
       conversations: z
         .strictObject({

@@ -4,7 +4,14 @@ import { rulesFor } from './rules.js';
 import { checkUsage, type CanonicalUsage } from './usage.js';
 
 export type CostUnit =
-  'input' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'output' | 'reasoning' | 'request';
+  | 'input'
+  | 'cacheRead'
+  | 'cacheWrite5m'
+  | 'cacheWrite1h'
+  | 'cacheStorage'
+  | 'output'
+  | 'reasoning'
+  | 'request';
 
 export interface CostLine {
   readonly unit: CostUnit;
@@ -20,6 +27,8 @@ export interface RequestCost {
   readonly outputUsd: number;
   readonly cacheReadUsd: number;
   readonly cacheWriteUsd: number;
+  /** Explicit-cache storage (Gemini): tokens × hours × price per million token-hours. */
+  readonly cacheStorageUsd: number;
   readonly lines: readonly CostLine[];
   /** The context tier applied, if the input crossed one. */
   readonly tier: ContextTier | null;
@@ -44,7 +53,13 @@ export function contextTier(record: PriceRecord, inputTokens: number): ContextTi
 export function requestCost(
   usage: CanonicalUsage,
   price: { readonly record: PriceRecord; readonly source: string; readonly providerId: string },
-  opts: { readonly batch?: boolean; readonly requests?: number; readonly expected?: boolean } = {},
+  opts: {
+    readonly batch?: boolean;
+    readonly requests?: number;
+    readonly expected?: boolean;
+    /** An explicit cache kept for `hours` (the TTL set, which is what is billed). */
+    readonly cacheStorage?: { readonly tokens: number; readonly hours: number };
+  } = {},
 ): RequestCost {
   const u = checkUsage(usage, 'usage', { expected: opts.expected === true });
   const warnings: string[] = [];
@@ -101,6 +116,19 @@ export function requestCost(
   line('cacheWrite1h', u.cacheWrite1hTokens, write1h);
   line('output', plainOutput, output);
   if (reasoningRate !== undefined) line('reasoning', u.reasoningTokens, reasoningRate);
+  if (opts.cacheStorage && opts.cacheStorage.tokens > 0) {
+    const rate = price.record.cacheStorageMtokHour;
+    if (rate === undefined) {
+      throw invalidInput('--cache-storage', 'the price has no cacheStorageMtokHour; give it with --prices');
+    }
+    const tokenHours = opts.cacheStorage.tokens * opts.cacheStorage.hours;
+    lines.push({
+      unit: 'cacheStorage',
+      tokens: opts.cacheStorage.tokens,
+      usdPerMTok: rate * opts.cacheStorage.hours,
+      usd: (tokenHours * rate) / 1e6,
+    });
+  }
   const requests = opts.requests ?? 1;
   if (price.record.requestUsd)
     lines.push({
@@ -115,12 +143,14 @@ export function requestCost(
   const cacheWriteUsd = sum(['cacheWrite5m', 'cacheWrite1h']);
   const inputUsd = sum(['input']) + cacheReadUsd + cacheWriteUsd;
   const outputUsd = sum(['output', 'reasoning']);
+  const cacheStorageUsd = sum(['cacheStorage']);
   return {
-    totalUsd: inputUsd + outputUsd + sum(['request']),
+    totalUsd: inputUsd + outputUsd + cacheStorageUsd + sum(['request']),
     inputUsd,
     outputUsd,
     cacheReadUsd,
     cacheWriteUsd,
+    cacheStorageUsd,
     lines,
     tier,
     batch: opts.batch === true,

@@ -36,8 +36,6 @@ const OUT_OF_SCOPE: Readonly<Record<string, string>> = {
   'gp-33': 'audio-modality prices (canonical usage counts text tokens)',
   'ds-10': 'audio-modality prices',
   'll-12': 'data-residency multiplier (inference_geo) is not modelled yet',
-  'gg-01': 'Gemini explicit-cache storage (token-hours) belongs to the forecast',
-  'gg-02': 'Gemini explicit-cache storage (token-hours) belongs to the forecast',
   'll-07': 'the test does not state its per-token rates',
   'll-08': 'the test does not state its per-token rates',
   'll-09': 'the test does not state its per-token rates',
@@ -55,9 +53,24 @@ const TOKEN_COST_INSTEAD: Readonly<Record<string, number>> = { 'or-07': 0.000176
 
 const RATE_KEYS = ['inputMtok', 'outputMtok', 'cacheReadMtok', 'cacheWriteMtok', 'cacheWrite1hMtok'] as const;
 
+function storageOpt(c: GoldenCase): { cacheStorage?: { tokens: number; hours: number } } {
+  const s = storageOf(c);
+  return s ? { cacheStorage: s } : {};
+}
+
+/** Explicit-cache storage of a case: its tokens and TTL in hours ("1/60" = one minute). */
+function storageOf(c: GoldenCase): { tokens: number; hours: number } | undefined {
+  const s = c.flags['explicitCacheStorage'] as { tokens: number; ttlHours: string } | undefined;
+  if (!s) return undefined;
+  const [num, den] = s.ttlHours.split('/').map(Number);
+  return { tokens: s.tokens, hours: (num ?? 0) / (den ?? 1) };
+}
+
 function recordOf(c: GoldenCase): PriceRecord | null {
   const r: Record<string, number> = {};
   for (const k of RATE_KEYS) if (typeof c.pricesUsed[k] === 'number') r[k] = c.pricesUsed[k];
+  if (typeof c.pricesUsed['cacheStoragePerMtokHour'] === 'number')
+    r['cacheStorageMtokHour'] = c.pricesUsed['cacheStoragePerMtokHour'];
   if (r['inputMtok'] === undefined && r['cacheReadMtok'] !== undefined) r['inputMtok'] = r['cacheReadMtok'];
   if (r['outputMtok'] === undefined) r['outputMtok'] = 0;
   return r['inputMtok'] === undefined ? null : (r as unknown as PriceRecord);
@@ -81,7 +94,7 @@ describe('golden priced requests, exact to 1e-9 USD', () => {
     const cost = requestCost(
       c.canonicalUsage,
       { record, source: c.source, providerId: c.provider },
-      { batch: c.flags.batch === true },
+      { batch: c.flags.batch === true, ...storageOpt(c) },
     );
     expect(
       Math.abs(cost.totalUsd - (TOKEN_COST_INSTEAD[c.id] ?? Number(c.expectedUsd))),

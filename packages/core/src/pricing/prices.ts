@@ -26,6 +26,8 @@ export interface PriceRecord {
   /** Reasoning tokens where priced apart from output; else they are billed as output. */
   readonly reasoningMtok?: number;
   readonly requestUsd?: number;
+  /** Gemini explicit context caching: storage per million tokens per hour of TTL. */
+  readonly cacheStorageMtokHour?: number;
   /** Long-context cliffs, lowest threshold first. */
   readonly tiers?: readonly ContextTier[];
 }
@@ -50,6 +52,7 @@ export const PriceOverridesSchema = z.strictObject({
   cacheWrite1hMtok: mtok.optional(),
   reasoningMtok: mtok.optional(),
   requestUsd: mtok.optional(),
+  cacheStorageMtokHour: mtok.optional(),
   longContext: z
     .strictObject({
       thresholdTokens: z.number().int().nonnegative(),
@@ -70,7 +73,7 @@ export function parsePriceOverrides(raw: unknown, field = '--prices'): PriceOver
   const path = issue && issue.path.length > 0 ? `${field}.${issue.path.map(String).join('.')}` : field;
   throw invalidInput(
     path,
-    `${issue?.message ?? 'invalid'}; keys: inputMtok, outputMtok, cacheReadMtok, cacheWriteMtok, cacheWrite1hMtok, reasoningMtok, requestUsd, longContext`,
+    `${issue?.message ?? 'invalid'}; keys: inputMtok, outputMtok, cacheReadMtok, cacheWriteMtok, cacheWrite1hMtok, reasoningMtok, requestUsd, cacheStorageMtokHour, longContext`,
   );
 }
 
