@@ -9,6 +9,7 @@ import { lectureCommand } from './commands/lecture.js';
 import { tokensCommand, type TokensFlags } from './commands/tokens.js';
 import { memoryCommand, type MemoryFlags } from './commands/memory.js';
 import { modelsCommand } from './commands/models.js';
+import { perfCommand, type PerfFlags } from './commands/perf.js';
 import type { CliIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -178,6 +179,36 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   ).action(async (model: string | undefined, opts: FitFlags) => {
     setExit(await fitCommand(model, opts, io));
   });
+  program
+    .command('perf')
+    .description('TTFT, TPOT, throughput and $ per 1M tokens on a GPU layout (calibrated roofline)')
+    .argument('<model>', 'catalog id, config.json or folder, hf:org/name[@rev], or a .gguf file')
+    .option('--gpu <g>', 'the GPU (required), e.g. h100-sxm, a100-80gb, l40s')
+    .option('--gpus <n>', 'tensor-parallel GPUs within a node', '1')
+    .option('--pp <n>', 'pipeline stages (not modelled yet: only 1)')
+    .option(
+      '--precision <p>',
+      'weights: bf16, fp16, fp8 (W8A8), int8 (W8A8), int4/nf4/awq (weight-only)',
+      'bf16',
+    )
+    .option('--kv-dtype <d>', 'KV cache: bf16, fp16, fp8, int8, q8_0, q4_0')
+    .option('--engine <e>', 'vllm, sglang, trtllm, llamacpp, hf', 'vllm')
+    .option('--batch <n>', 'static batch of sequences, or max (the largest memory allows)')
+    .option('--concurrency <n>', 'closed-loop clients under continuous batching')
+    .option('--rate <rps>', 'open-loop Poisson arrivals (requests/s), queueing included')
+    .option('--input <n>', 'prompt tokens per request', '512')
+    .option('--output <n>', 'generated tokens per request', '256')
+    .option('--max-batched-tokens <n>', 'prefill chunk (tokens per forward pass); engine default')
+    .option('--gpu-hourly-usd <x>', 'price of one GPU-hour (default: cheapest listed for the GPU)')
+    .option('--utilization <u>', 'share of paid GPU time that serves traffic, (0, 1]', '1')
+    .option('--spec-draft <model>', 'speculative decoding draft model, or ngram (default)')
+    .option('--spec-acceptance <a>', 'draft-token acceptance rate α, 0–1')
+    .option('--spec-tokens <k>', 'draft tokens per step γ (default 4)')
+    .option('--sweep <key=list>', 'batch|concurrency|rate|input|output = comma-separated values')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (model: string, opts: PerfFlags) => {
+      setExit(await perfCommand(model, opts, io));
+    });
   return program;
 }
 

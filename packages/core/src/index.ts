@@ -6,3 +6,4 @@ export * from './memory/index.js';
 export * from './lecture/index.js';
 export * from './pricing/index.js';
 export * from './forecast/index.js';
+export * from './perf/index.js';
