@@ -32,7 +32,8 @@ export interface Efficiency {
  * 16-bit prefill on A100 reaches 0.70 (TTFT slope 0.061 ms/token for Llama-2-7B, kipply's 0.72 for MLP
  * GEMMs), FP8 prefill on H100 ≈ 0.5 (slope 0.015 ms/token), FP8 decode at batch 768–1024 ≈ 0.3; the
  * TTFT intercepts leave 4.5–7.7 ms per request beyond the weight read. The validation split
- * (Databricks, kipply) was not used; docs/perf-accuracy.md reports both.
+ * (Databricks, kipply, TensorRT-LLM v0.9, LMDeploy, gpt-fast, NIM, llama-bench) was not used;
+ * docs/perf-accuracy.md reports both.
  */
 export const DEFAULT_EFFICIENCY: Efficiency = {
   weightMbu: 0.8,
