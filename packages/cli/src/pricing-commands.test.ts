@@ -173,6 +173,72 @@ describe('costwise breakeven', () => {
     );
   });
 
+  it('derives the self-hosted cost from the performance model at the largest batch', async () => {
+    const common = ['--gpu', 'h100-sxm', '--gpus', '2', '--gpu-hourly-usd', '3', '--utilization', '0.6'];
+    const perf = await runCli([
+      'perf',
+      'llama-3.1-70b',
+      ...common,
+      '--batch',
+      'max',
+      '--input',
+      '768',
+      '--output',
+      '256',
+      '--json',
+    ]);
+    const p = JSON.parse(perf.stdout) as {
+      usdPerMillionInputTokens: number;
+      usdPerMillionOutputTokens: number;
+    };
+    const r = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '5',
+      '--model',
+      'llama-3.1-70b',
+      ...common,
+      '--ops-usd-per-month',
+      '1000',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      selfHostUsdPerMTok: number;
+      breakEvenTokensPerMonth: number;
+      assumptions: string[];
+    };
+    // blended over the request: 768 input and 256 output tokens
+    expect(j.selfHostUsdPerMTok).toBeCloseTo(
+      (p.usdPerMillionInputTokens * 768 + p.usdPerMillionOutputTokens * 256) / 1024,
+      12,
+    );
+    // T* = F / (p_api − p_self)
+    expect(j.breakEvenTokensPerMonth).toBeCloseTo((1000 / (5 - j.selfHostUsdPerMTok)) * 1e6, 3);
+    expect(j.assumptions.join(' ')).toMatch(/from costwise perf/);
+    const both = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '5',
+      '--model',
+      'llama-3.1-70b',
+      '--self-host-usd-per-mtok',
+      '1',
+    ]);
+    expect(both.code).toBe(2);
+    const tooBig = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '5',
+      '--model',
+      'llama-3.1-70b',
+      '--gpu',
+      'l4',
+    ]);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toMatch(/does not fit/);
+  });
+
   it('missing the self-hosted cost exits 2 naming the flag', async () => {
     const r = await runCli(['breakeven', '--api-usd-per-mtok', '3']);
     expect(r.code).toBe(2);
@@ -181,6 +247,15 @@ describe('costwise breakeven', () => {
 });
 
 describe('costwise forecast', () => {
+  it('prices a self-hosted option: the larger of its GPU time and its always-on replicas', async () => {
+    const r = await runCli(['forecast', 'examples/self-host.yaml', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { options: { api: string; baselineUsd: number }[] };
+    expect(j.options[1]?.api).toBe('self:llama-3.1-70b');
+    // one replica of 4 H100 at $3.78/GPU-hour for 720 hours
+    expect(j.options[1]?.baselineUsd).toBeCloseTo(4 * 3.78 * 720, 6);
+  });
+
   it('prices the example workload as a waterfall', async () => {
     const r = await runCli(['forecast', 'examples/rag.yaml', '--json']);
     expect(r.code).toBe(0);

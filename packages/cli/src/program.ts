@@ -102,14 +102,27 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('the monthly token volume where self-hosting becomes cheaper than the API')
     .option('--api <provider:model>', 'API model whose list prices to blend')
     .option('--api-usd-per-mtok <x>', 'API price per million tokens, given directly')
-    .option('--output-share <s>', 'share of output tokens when blending a model price', '0.25')
+    .option(
+      '--output-share <s>',
+      'share of output tokens when blending a model price (default 0.25, or --output ÷ (--input + --output) with --model)',
+    )
     .option('--self-host-usd-per-mtok <x>', 'self-hosted variable cost per million tokens')
+    .option('--model <m>', 'or derive it: the self-hosted model (with --gpu; throughput from costwise perf)')
+    .option('--gpu <g>', 'GPU for --model')
+    .option('--gpus <n>', 'tensor-parallel GPUs for --model', '1')
+    .option('--precision <p>', 'weights precision for --model', 'bf16')
+    .option('--kv-dtype <d>', 'KV cache dtype for --model')
+    .option('--engine <e>', 'engine profile for --model', 'vllm')
+    .option('--input <n>', 'prompt tokens per request for --model', '768')
+    .option('--output <n>', 'output tokens per request for --model', '256')
+    .option('--gpu-hourly-usd <x>', 'price of one GPU-hour (default: cheapest listed for the GPU)')
+    .option('--utilization <u>', 'share of paid GPU time that serves traffic, (0, 1]', '0.5')
     .option('--ops-usd-per-month <x>', 'operations cost per month')
     .option('--upfront-usd <x>', 'hardware bought upfront')
     .option('--amortize-months <n>', 'months to amortize the upfront cost over', '36')
     .option('--json', 'one JSON document on stdout')
-    .action((opts: BreakEvenFlags) => {
-      setExit(breakevenCommand(opts, io));
+    .action(async (opts: BreakEvenFlags) => {
+      setExit(await breakevenCommand(opts, io));
     });
   program
     .command('lecture')

@@ -3,6 +3,7 @@ import {
   breakEven,
   fixedMonthlyUsd,
   invalidInput,
+  predictPerf,
   resolvePrice,
   type BreakEven,
 } from '@costwise/core';
@@ -10,6 +11,7 @@ import { table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { parseNonNegative } from '../options.js';
 import { parseModelRef } from './cost.js';
+import { buildPerfInput, type PerfFlags } from './perf.js';
 
 export interface BreakEvenFlags {
   readonly api?: string;
@@ -19,30 +21,91 @@ export interface BreakEvenFlags {
   readonly opsUsdPerMonth?: string;
   readonly upfrontUsd?: string;
   readonly amortizeMonths?: string;
+  readonly model?: string;
+  readonly gpu?: string;
+  readonly gpus?: string;
+  readonly precision?: string;
+  readonly kvDtype?: string;
+  readonly engine?: string;
+  readonly input?: string;
+  readonly output?: string;
+  readonly gpuHourlyUsd?: string;
+  readonly utilization?: string;
   readonly json?: boolean;
 }
 
+/**
+ * Self-hosted $/1M tokens from the performance model: offline throughput at the largest batch memory
+ * allows, GPU-hours paid ÷ the share that serves traffic, blended over the request's input and output.
+ */
+async function selfHostFromPerf(
+  f: BreakEvenFlags,
+  io: CliIo,
+): Promise<{ usdPerMTok: number; outputShare: number; notes: string[] }> {
+  const flags: PerfFlags = {
+    ...(f.gpu !== undefined ? { gpu: f.gpu } : {}),
+    ...(f.gpus !== undefined ? { gpus: f.gpus } : {}),
+    ...(f.precision !== undefined ? { precision: f.precision } : {}),
+    ...(f.kvDtype !== undefined ? { kvDtype: f.kvDtype } : {}),
+    ...(f.engine !== undefined ? { engine: f.engine } : {}),
+    ...(f.gpuHourlyUsd !== undefined ? { gpuHourlyUsd: f.gpuHourlyUsd } : {}),
+    ...(f.utilization !== undefined ? { utilization: f.utilization } : {}),
+    input: f.input ?? '768',
+    output: f.output ?? '256',
+    batch: 'max',
+  };
+  const { input, notes } = await buildPerfInput(f.model, flags, io);
+  const r = predictPerf(input);
+  // a combination that cannot run is bad input here, as in costwise perf (exit 2)
+  if (!r.ok) throw invalidInput('--model', r.message);
+  const p = r.result;
+  if (p.usdPerMillionInputTokens === null || p.usdPerMillionOutputTokens === null)
+    throw invalidInput('--gpu-hourly-usd', 'no price is listed for this GPU; give --gpu-hourly-usd');
+  const tokens = input.inputTokens + input.outputTokens;
+  const usdPerMTok =
+    (p.usdPerMillionInputTokens * input.inputTokens + p.usdPerMillionOutputTokens * input.outputTokens) /
+    tokens;
+  return {
+    usdPerMTok,
+    outputShare: input.outputTokens / tokens,
+    notes: [
+      ...notes,
+      `self-hosted $${usdPerMTok.toFixed(4)}/M from costwise perf: ${p.totalTokensPerSecond.toFixed(0)} tokens/s at batch ${p.batch} (the largest memory allows), ${input.inputTokens} in / ${input.outputTokens} out per request, utilization ${input.utilization ?? 1}`,
+    ],
+  };
+}
+
 /** `costwise breakeven`: the monthly token volume above which self-hosting is cheaper than the API. */
-export function breakevenCommand(f: BreakEvenFlags, io: CliIo): number {
+export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<number> {
   const assumptions: string[] = [];
+  let self = parseNonNegative('--self-host-usd-per-mtok', f.selfHostUsdPerMtok);
+  let derivedShare: number | undefined;
+  if (f.model !== undefined) {
+    if (self !== undefined)
+      throw invalidInput('--model', 'give either --model (derived) or --self-host-usd-per-mtok, not both');
+    const derived = await selfHostFromPerf(f, io);
+    self = derived.usdPerMTok;
+    derivedShare = derived.outputShare;
+    assumptions.push(...derived.notes);
+  }
   let api = parseNonNegative('--api-usd-per-mtok', f.apiUsdPerMtok);
   if (f.api !== undefined) {
     if (api !== undefined)
       throw invalidInput('--api', 'give either --api provider:model or --api-usd-per-mtok, not both');
     const { providerId, modelId } = parseModelRef(f.api);
     const price = resolvePrice(providerId, modelId);
-    const share = parseNonNegative('--output-share', f.outputShare) ?? 0.25;
+    const share = parseNonNegative('--output-share', f.outputShare) ?? derivedShare ?? 0.25;
+    if (share > 1) throw invalidInput('--output-share', `${share} must be between 0 and 1`);
     api = blendedUsdPerMTok(price.record.inputMtok, price.record.outputMtok, share);
     assumptions.push(
       `API price blended over ${(share * 100).toFixed(0)}% output tokens: $${price.record.inputMtok}/M in, $${price.record.outputMtok}/M out (${price.source}); no caching or batch`,
     );
   }
   if (api === undefined) throw invalidInput('--api', 'give --api provider:model or --api-usd-per-mtok X');
-  const self = parseNonNegative('--self-host-usd-per-mtok', f.selfHostUsdPerMtok);
   if (self === undefined) {
     throw invalidInput(
       '--self-host-usd-per-mtok',
-      'give the self-hosted cost per million tokens (GPU $/hour ÷ tokens per hour at your utilization)',
+      'give the self-hosted cost per million tokens (GPU $/hour ÷ tokens per hour at your utilization), or derive it with --model M --gpu G',
     );
   }
   const fixed = fixedMonthlyUsd({
@@ -59,8 +122,8 @@ export function breakevenCommand(f: BreakEvenFlags, io: CliIo): number {
 export function renderBreakEven(r: BreakEven, assumptions: readonly string[]): string {
   const head =
     r.breakEvenTokensPerMonth === null
-      ? `Self-hosting never breaks even: its $${r.selfHostUsdPerMTok}/M is not below the API's $${r.apiUsdPerMTok.toFixed(4)}/M.`
-      : `Break-even at ${(r.breakEvenTokensPerMonth / 1e9).toFixed(3)}B tokens/month: API $${r.apiUsdPerMTok.toFixed(4)}/M vs self-hosting $${r.selfHostUsdPerMTok}/M + $${r.selfHostFixedUsdPerMonth.toFixed(0)}/month fixed.`;
+      ? `Self-hosting never breaks even: its $${r.selfHostUsdPerMTok.toFixed(4)}/M is not below the API's $${r.apiUsdPerMTok.toFixed(4)}/M.`
+      : `Break-even at ${(r.breakEvenTokensPerMonth / 1e9).toFixed(3)}B tokens/month: API $${r.apiUsdPerMTok.toFixed(4)}/M vs self-hosting $${r.selfHostUsdPerMTok.toFixed(4)}/M + $${r.selfHostFixedUsdPerMonth.toFixed(0)}/month fixed.`;
   const rows = r.curve
     .filter((_, i) => i % 4 === 0)
     .map((p) => [

@@ -85,7 +85,7 @@ function parseSweep(text: string): { key: SweepKey; values: string[] } {
   return { key, values };
 }
 
-async function buildInput(
+export async function buildPerfInput(
   reference: string | undefined,
   f: PerfFlags,
   io: CliIo,
@@ -195,7 +195,7 @@ export async function perfCommand(reference: string | undefined, f: PerfFlags, i
   let built: { input: PerfInput; notes: string[] };
   let sweep: ReturnType<typeof parseSweep> | null = null;
   try {
-    built = await buildInput(reference, f, io);
+    built = await buildPerfInput(reference, f, io);
     if (f.sweep !== undefined) sweep = parseSweep(f.sweep);
   } catch (error) {
     if (error instanceof CostwiseError && f.json) return fail(error.code, error.message, f, io);

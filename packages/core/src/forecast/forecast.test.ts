@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { forecast } from './forecast.js';
+import { selfHostedPrices } from './self-hosted.js';
 import { parseWorkload, workloadJsonSchema, type Workload } from './workload.js';
 
 const rag = parseWorkload(
@@ -35,6 +36,50 @@ describe('forecast', () => {
     const saved = o.steps.reduce((s, x) => s + x.savedUsd, 0);
     expect(saved).toBeCloseTo(o.baselineUsd - o.finalUsd, 6);
     expect(o.steps.at(-1)?.usd).toBe(o.finalUsd);
+  });
+
+  it('prices a self-hosted option through the performance model, beside the API', () => {
+    const spec = {
+      model: 'llama-3.1-8b',
+      gpu: 'h100-sxm',
+      gpus: 1,
+      precision: 'bf16',
+      engine: 'vllm' as const,
+      gpuHourlyUsd: 2.5,
+      utilization: 0.5,
+      minimumReplicas: 0,
+    };
+    const w = simple(
+      { caching: { ttl: 'auto' }, batchShare: 0.5 },
+      {
+        options: [
+          { name: 'api', api: 'openai:gpt-4o-mini' },
+          { name: 'own', selfHosted: spec },
+        ],
+      },
+    );
+    const r = forecast(w);
+    const own = r.options[1];
+    const p = selfHostedPrices(spec, 1000, 100, 'x');
+    expect(own?.api).toBe('self:llama-3.1-8b');
+    expect(own?.baselineUsd).toBeCloseTo(1_000_000 * ((1000 * p.inputMtok + 100 * p.outputMtok) / 1e6), 6);
+    // one always-on replica: 1 GPU × $2.5 × 720 h a month is the floor of the bill
+    const always = forecast(
+      simple({}, { options: [{ name: 'own', selfHosted: { ...spec, minimumReplicas: 1 } }] }),
+    );
+    expect(always.options[0]?.baselineUsd).toBeCloseTo(Math.max(own?.baselineUsd ?? 0, 2.5 * 720), 6);
+    expect(always.options[0]?.baselineUsd).toBe(1800);
+    // no cache or batch discount is recorded for self-hosting
+    for (const step of own?.steps.slice(1) ?? []) expect(step.savedUsd).toBe(0);
+    expect(r.assumptions.join(' ')).toMatch(/own: llama-3.1-8b on 1 × .*costwise perf/);
+    expect(() =>
+      forecast(simple({}, { options: [{ name: 'x', selfHosted: { ...spec, gpu: 'nope' } }] })),
+    ).toThrow(/options\.0\.selfHosted\.gpu/);
+    expect(() =>
+      forecast(
+        simple({}, { options: [{ name: 'x', selfHosted: { ...spec, model: 'llama-3.1-405b', gpu: 'l4' } }] }),
+      ),
+    ).toThrow(/does not fit/);
   });
 
   it('is reproducible', () => {

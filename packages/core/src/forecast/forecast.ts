@@ -4,6 +4,7 @@ import { resolvePrice, type ResolvedPrice } from '../pricing/prices.js';
 import { rulesFor } from '../pricing/rules.js';
 import { ZERO_USAGE, type CanonicalUsage } from '../pricing/usage.js';
 import { cacheableTokens, cacheHitRate, CACHE_POLICIES, type CachePolicy } from './cache-sim.js';
+import { selfHostedPrices } from './self-hosted.js';
 import { cappedMean, mean, type Workload } from './workload.js';
 
 /** A month, for requestsPerDay: 30 days. */
@@ -47,6 +48,8 @@ interface Settings {
 interface Model {
   readonly price: ResolvedPrice;
   readonly policy: CachePolicy | undefined;
+  /** Self-hosting: GPUs kept running whatever the traffic (always-on replicas), USD per month. */
+  readonly floorUsdPerMonth?: number;
 }
 
 function modelFor(api: string, prices?: Readonly<Record<string, number | undefined>>): Model {
@@ -132,7 +135,7 @@ function monthlyUsd(w: Workload, main: Model, s: Settings, requests: number): nu
     const perRequest =
       (1 - batchable) * requestUsd(w, m, s, share, requests, false) +
       (batchable > 0 ? batchable * requestUsd(w, m, s, share, requests, true) : 0);
-    usd += requests * share * perRequest;
+    usd += Math.max(requests * share * perRequest, m.floorUsdPerMonth ?? 0);
   }
   return usd;
 }
@@ -142,6 +145,8 @@ function monthlyUsd(w: Workload, main: Model, s: Settings, requests: number): nu
  * caching, batch, routing, max_tokens, context reduction — each step the running total with every
  * earlier lever applied, so the savings add up to baseline − final.
  */
+const HOURS_PER_MONTH = DAYS_PER_MONTH * 24;
+
 export function forecast(w: Workload): Forecast {
   const requests = w.traffic.requestsPerMonth ?? (w.traffic.requestsPerDay ?? 0) * DAYS_PER_MONTH;
   const routingModel = w.levers.routing ? modelFor(w.levers.routing.to) : null;
@@ -152,8 +157,37 @@ export function forecast(w: Workload): Forecast {
       : 'requests sharing the static prefix arrive as a Poisson process at the monthly mean rate',
     'token counts are the workload means (an output sample is cut at max_tokens value by value)',
   ];
-  const options = w.options.map((o): OptionForecast => {
-    const model = modelFor(o.api, o.prices);
+  const turns = Math.max(1, Math.round(w.traffic.conversations?.turnsPerConversation ?? 1));
+  const meanInputTokens =
+    w.prompt.staticPrefixTokens +
+    mean(w.prompt.dynamicTokens) +
+    (w.prompt.historyTokensPerTurn * (turns - 1)) / 2;
+  const meanOutputTokens = mean(w.output.tokens);
+  const options = w.options.map((o, i): OptionForecast => {
+    let api: string;
+    let model: Model;
+    if ('selfHosted' in o) {
+      const self = selfHostedPrices(
+        o.selfHosted,
+        meanInputTokens,
+        meanOutputTokens,
+        `options.${i}.selfHosted`,
+      );
+      api = `self:${o.selfHosted.model}`;
+      // no cache or batch discounts are recorded for self-hosting: those levers count no saving
+      const floorUsdPerMonth =
+        o.selfHosted.minimumReplicas * o.selfHosted.gpus * o.selfHosted.gpuHourlyUsd * HOURS_PER_MONTH;
+      model = {
+        ...modelFor(api, { inputMtok: self.inputMtok, outputMtok: self.outputMtok }),
+        floorUsdPerMonth,
+      };
+      assumptions.push(
+        `${o.name}: ${self.note}; at least ${o.selfHosted.minimumReplicas} always-on replica(s) of ${o.selfHosted.gpus} GPU(s) for ${HOURS_PER_MONTH} h a month ($${floorUsdPerMonth.toFixed(0)}): the bill is the larger of the two`,
+      );
+    } else {
+      api = o.api;
+      model = modelFor(o.api, o.prices);
+    }
     const settings: Settings = { ttl: null, batchShare: 0, routing: null, maxTokens: null, contextKept: 1 };
     const baselineUsd = monthlyUsd(w, model, settings, requests);
     const steps: ForecastStep[] = [
@@ -161,7 +195,10 @@ export function forecast(w: Workload): Forecast {
         lever: 'baseline',
         usd: baselineUsd,
         savedUsd: 0,
-        assumption: `list prices (${model.price.source}), no caching`,
+        assumption:
+          model.floorUsdPerMonth === undefined
+            ? `list prices (${model.price.source}), no caching`
+            : 'GPU time from the performance model, or the always-on replicas if more',
       },
     ];
     let current = settings;
@@ -229,7 +266,7 @@ export function forecast(w: Workload): Forecast {
       );
     }
     const finalUsd = steps[steps.length - 1]?.usd ?? baselineUsd;
-    return { option: o.name, api: o.api, baselineUsd, steps, finalUsd };
+    return { option: o.name, api, baselineUsd, steps, finalUsd };
   });
   return { period: { days: DAYS_PER_MONTH, requests }, options, assumptions };
 }

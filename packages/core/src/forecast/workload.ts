@@ -27,6 +27,29 @@ const ApiOption = z.strictObject({
     .optional(),
 });
 
+/** A self-hosted configuration, priced through the performance model (costwise perf at the largest batch). */
+const SelfHostedOption = z.strictObject({
+  name: z.string().min(1),
+  selfHosted: z.strictObject({
+    /** Catalog model id (costwise models). */
+    model: z.string().min(1),
+    /** GPU id (costwise fit lists them). */
+    gpu: z.string().min(1),
+    /** Tensor-parallel GPUs per replica. */
+    gpus: z.number().int().positive().default(1),
+    precision: z.string().default('bf16'),
+    kvDtype: z.string().optional(),
+    engine: z.enum(['vllm', 'sglang', 'trtllm', 'llamacpp', 'hf']).default('vllm'),
+    /** Price of one GPU-hour (USD). */
+    gpuHourlyUsd: z.number().positive(),
+    /** Share of paid GPU time that serves traffic (0–1]: idle and headroom are paid too. */
+    utilization: z.number().gt(0).max(1),
+    /** Replicas running all month whatever the traffic (0: pay only for GPU time used, e.g. shared or autoscaled to zero). */
+    minimumReplicas: z.number().int().nonnegative().default(1),
+  }),
+});
+export type SelfHostedOption = z.infer<typeof SelfHostedOption>;
+
 /**
  * A month of traffic and the options to price it with. Published as JSON Schema by
  * `costwise forecast --schema` (docs/workload.schema.json).
@@ -58,7 +81,7 @@ export const WorkloadSchema = z.strictObject({
     dynamicTokens: TokenDistribution,
   }),
   output: z.strictObject({ tokens: TokenDistribution }),
-  options: z.array(ApiOption).min(1),
+  options: z.array(z.union([ApiOption, SelfHostedOption])).min(1),
   levers: z
     .strictObject({
       caching: z.strictObject({ ttl: z.enum(['auto', '5m', '1h']).default('auto') }).optional(),
