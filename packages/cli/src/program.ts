@@ -69,6 +69,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       '--cache-storage <tokens:hours>',
       'an explicit (Gemini) cache of TOKENS kept for HOURS: storage billed per token-hour',
     )
+    .option('--refresh-prices', 'fetch the newest genai-prices data first (cached for --prices-data)')
+    .option('--prices-data <file>', 'a genai-prices data.json to price with instead of the bundled one')
     .option('--json', 'one JSON document on stdout')
     .action(async (ref: string, opts: CostFlags) => {
       setExit(await costCommand(ref, opts, io));
@@ -93,6 +95,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('the monthly bill of each option, then each cost lever as a waterfall')
     .argument('[workload.yaml]', 'a workload file (see docs/workload.md)')
     .option('--schema', "print the workload file's JSON Schema")
+    .option('--refresh-prices', 'fetch the newest genai-prices data first (cached for --prices-data)')
+    .option('--prices-data <file>', 'a genai-prices data.json to price with instead of the bundled one')
     .option('--json', 'one JSON document on stdout')
     .action(async (path: string | undefined, opts: ForecastFlags) => {
       setExit(await forecastCommand(path, opts, io));
@@ -120,6 +124,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--ops-usd-per-month <x>', 'operations cost per month')
     .option('--upfront-usd <x>', 'hardware bought upfront')
     .option('--amortize-months <n>', 'months to amortize the upfront cost over', '36')
+    .option('--refresh-prices', 'fetch the newest genai-prices data first (cached for --prices-data)')
+    .option('--prices-data <file>', 'a genai-prices data.json to price with instead of the bundled one')
     .option('--json', 'one JSON document on stdout')
     .action(async (opts: BreakEvenFlags) => {
       setExit(await breakevenCommand(opts, io));

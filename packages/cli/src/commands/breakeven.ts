@@ -12,8 +12,9 @@ import type { CliIo } from '../io.js';
 import { parseNonNegative } from '../options.js';
 import { parseModelRef } from './cost.js';
 import { buildPerfInput, type PerfFlags } from './perf.js';
+import { applyPriceData, type PriceDataFlags } from '../price-data.js';
 
-export interface BreakEvenFlags {
+export interface BreakEvenFlags extends PriceDataFlags {
   readonly api?: string;
   readonly apiUsdPerMtok?: string;
   readonly outputShare?: string;
@@ -78,6 +79,8 @@ async function selfHostFromPerf(
 /** `costwise breakeven`: the monthly token volume above which self-hosting is cheaper than the API. */
 export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<number> {
   const assumptions: string[] = [];
+  const priceData = await applyPriceData(f, io);
+  if (priceData) assumptions.push(priceData);
   let self = parseNonNegative('--self-host-usd-per-mtok', f.selfHostUsdPerMtok);
   let derivedShare: number | undefined;
   if (f.model !== undefined) {

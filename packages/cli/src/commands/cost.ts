@@ -14,8 +14,9 @@ import {
 } from '@costwise/core';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
+import { applyPriceData, type PriceDataFlags } from '../price-data.js';
 
-export interface CostFlags {
+export interface CostFlags extends PriceDataFlags {
   readonly usage?: string;
   readonly raw?: string;
   readonly batch?: boolean;
@@ -86,6 +87,8 @@ async function readRawUsage(
 /** `costwise cost <provider:model> --usage JSON | --raw response.json`: the exact price of one request. */
 export async function costCommand(ref: string, f: CostFlags, io: CliIo): Promise<number> {
   const { providerId, modelId } = parseModelRef(ref);
+  const priceData = await applyPriceData(f, io);
+  if (priceData) io.stderr(`note: ${priceData}\n`);
   if ((f.usage === undefined) === (f.raw === undefined)) {
     throw invalidInput('--usage', 'give exactly one of --usage <canonical JSON> or --raw <response.json>');
   }

@@ -4,8 +4,9 @@ import { forecast, invalidInput, parseWorkload, workloadJsonSchema, type Forecas
 import { parse as parseYaml } from 'yaml';
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
+import { applyPriceData, type PriceDataFlags } from '../price-data.js';
 
-export interface ForecastFlags {
+export interface ForecastFlags extends PriceDataFlags {
   readonly json?: boolean;
   readonly schema?: boolean;
 }
@@ -34,7 +35,9 @@ export async function forecastCommand(
   } catch (error) {
     throw invalidInput(path, `is not valid YAML (${(error as Error).message.split('\n')[0] ?? ''})`);
   }
-  const result = forecast(parseWorkload(raw, path));
+  const priceData = await applyPriceData(f, io);
+  const computed = forecast(parseWorkload(raw, path));
+  const result = priceData ? { ...computed, assumptions: [...computed.assumptions, priceData] } : computed;
   io.stdout(f.json ? `${JSON.stringify(result, null, 2)}\n` : renderForecast(result));
   return 0;
 }

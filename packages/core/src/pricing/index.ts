@@ -19,3 +19,4 @@ export { PROVIDER_RULES, rulesFor } from './rules.js';
 export type { ProviderRules } from './rules.js';
 export { addUsage, CanonicalUsageSchema, checkUsage, parseCanonicalUsage, ZERO_USAGE } from './usage.js';
 export type { CanonicalUsage } from './usage.js';
+export { PRICE_DATA_URL, usePriceData } from './price-data.js';
