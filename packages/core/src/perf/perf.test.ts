@@ -155,6 +155,9 @@ describe('speculative decoding', () => {
       },
     });
     expect(drafted.tpotMs).toBeGreaterThan(ngram.tpotMs);
+    // the draft's weights and KV share the memory: fewer sequences fit
+    expect(drafted.maxBatch).toBeLessThan(ngram.maxBatch);
+    expect(drafted.maxBatch).toBeGreaterThan(ngram.maxBatch * 0.8);
     expect(drafted.speculative?.speedup).toBeGreaterThan(1);
   });
 });

@@ -92,8 +92,11 @@ export function expectedTokensPerStep(acceptance: number, draftTokens: number): 
   return (1 - Math.pow(acceptance, draftTokens + 1)) / (1 - acceptance);
 }
 
-/** The largest batch whose KV cache at `contextTokens` fits beside the weights under the engine's budget. */
-export function maxBatchFor(p: PerfInput, contextTokens: number): number {
+/**
+ * The largest batch whose KV cache at `contextTokens` fits beside the weights under the engine's budget;
+ * a speculative draft model adds its weights (outside the KV budget) and its own KV per sequence.
+ */
+export function maxBatchFor(p: PerfInput, contextTokens: number, draft: Roofline | null = null): number {
   const w = {
     kvDtype: p.kvDtype,
     engine: ENGINE_PROFILES[p.engine],
@@ -102,8 +105,19 @@ export function maxBatchFor(p: PerfInput, contextTokens: number): number {
   };
   const e = layoutEvaluator(p.arch, p.precision, p.tp, 1, w);
   const capacity = gpuMemoryBytes(p.gpu);
-  const fits = (b: number): boolean =>
-    fitsOnGpu(e.evaluate(b, contextTokens), w.engine, e.runtime, capacity, p.tp).fits;
+  const fits = (b: number): boolean => {
+    const m = e.evaluate(b, contextTokens);
+    if (!draft) return fitsOnGpu(m, w.engine, e.runtime, capacity, p.tp).fits;
+    const weights = draft.weightBytesPerGpu;
+    const kv = b * contextTokens * draft.kvBytesPerTokenPerGpu;
+    const withDraft = {
+      ...m,
+      perGpuBytes: m.perGpuBytes + weights + kv,
+      budgetBytes: m.budgetBytes + weights + kv,
+      nonKvBytes: m.nonKvBytes + weights,
+    };
+    return fitsOnGpu(withDraft, w.engine, e.runtime, capacity, p.tp).fits;
+  };
   if (!fits(1)) return 0;
   let lo = 1;
   let hi = 2;
@@ -266,7 +280,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
     draft = d;
   }
   const context = p.inputTokens + p.outputTokens;
-  const maxBatch = maxBatchFor(p, context);
+  const maxBatch = maxBatchFor(p, context, draft);
   if (maxBatch === 0) {
     return {
       ok: false,
@@ -291,7 +305,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
     assumptions.push(
       p.speculation.draft.kind === 'ngram'
         ? `speculation: n-gram drafting (no GPU cost), α = ${p.speculation.acceptance}, γ = ${p.speculation.draftTokens}, acceptance independent per token`
-        : `speculation: draft model on the same GPUs, γ = ${p.speculation.draftTokens} draft steps per cycle, α = ${p.speculation.acceptance}; the draft's weights and KV are not subtracted from the batch memory`,
+        : `speculation: draft model on the same GPUs, γ = ${p.speculation.draftTokens} draft steps per cycle, α = ${p.speculation.acceptance}; the draft's weights and KV share the GPUs' memory with the target's`,
     );
   }
 

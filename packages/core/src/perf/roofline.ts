@@ -80,6 +80,8 @@ export interface Roofline {
   /** Weight bytes one GPU holds; of which routed-expert bytes (read only when touched). */
   readonly weightBytesPerGpu: number;
   readonly expertBytesPerGpu: number;
+  /** KV-cache bytes one token adds on one GPU. */
+  readonly kvBytesPerTokenPerGpu: number;
   /** One decode step of `batch` sequences at `contextTokens`, each scoring `tokensPerSequence` new tokens (speculative verification: γ + 1). */
   decodeStep(batch: number, contextTokens: number, tokensPerSequence?: number): DecodeStep;
   prefillMs(batch: number, inputTokens: number, chunkTokens: number): number;
@@ -151,6 +153,7 @@ export function roofline(s: PerfSetup): Roofline | { readonly error: string } {
     bandwidthBytesPerS: bw,
     weightBytesPerGpu,
     expertBytesPerGpu: expert,
+    kvBytesPerTokenPerGpu: kvPerToken,
     decodeStep(batch, contextTokens, tokensPerSequence = 1) {
       const tokens = batch * tokensPerSequence;
       let weightRead = weightBytesPerGpu;
