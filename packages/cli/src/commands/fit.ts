@@ -4,15 +4,13 @@ import {
   findGpu,
   fitModel,
   invalidInput,
-  isEngineId,
-  isKvDtypeId,
   KV_DTYPES,
   type FitResult,
 } from '@costwise/core';
 import { formatBytes, formatExact, table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { resolveModel, type HypotheticalFlags } from '../model-arch.js';
-import { parsePositiveInt } from '../options.js';
+import { parseEngineAndKv, parsePositiveInt } from '../options.js';
 
 export interface FitFlags extends HypotheticalFlags {
   readonly gpu?: string;
@@ -36,13 +34,8 @@ export async function fitCommand(reference: string | undefined, f: FitFlags, io:
       '<model>',
       'fit needs an architecture: a model, or --params with --layers/--hidden/--heads',
     );
-  const engineId = f.engine ?? 'vllm';
-  if (!isEngineId(engineId))
-    throw invalidInput('--engine', `"${engineId}" is not one of ${Object.keys(ENGINE_PROFILES).join(', ')}`);
+  const { engine: engineId, kvDtype: kvId } = parseEngineAndKv(f.engine, f.kvDtype);
   const engine = ENGINE_PROFILES[engineId];
-  const kvId = f.kvDtype ?? (engineId === 'llamacpp' ? 'fp16' : 'bf16');
-  if (!isKvDtypeId(kvId))
-    throw invalidInput('--kv-dtype', `"${kvId}" is not one of ${Object.keys(KV_DTYPES).join(', ')}`);
   const gpus = f.gpu === undefined ? allGpus() : [findGpu(f.gpu)];
   if (gpus.some((g) => g === undefined))
     throw invalidInput(

@@ -2,19 +2,22 @@ import {
   ENGINE_PROFILES,
   findGpu,
   invalidInput,
-  isEngineId,
-  isKvDtypeId,
   KV_DTYPES,
   OPTIMIZERS,
   planMemory,
-  resolvePrecision,
   type MemoryMode,
   type MemoryPlan,
 } from '@costwise/core';
 import { bar, formatBytes, formatExact, table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { resolveModel, type HypotheticalFlags } from '../model-arch.js';
-import { parseChoice, parseNonNegative, parsePositiveInt } from '../options.js';
+import {
+  parseChoice,
+  parseEngineAndKv,
+  parseNonNegative,
+  parsePositiveInt,
+  parsePrecision,
+} from '../options.js';
 
 export interface MemoryFlags extends HypotheticalFlags {
   readonly precision?: string;
@@ -51,20 +54,9 @@ export async function memoryCommand(
 ): Promise<number> {
   const model = await resolveModel(reference, f, io);
   const mode = parseChoice('--mode', f.mode, MODES) ?? 'inference';
-  const precisionId = f.precision ?? 'bf16';
-  const precision = resolvePrecision(precisionId);
-  if (!precision)
-    throw invalidInput(
-      '--precision',
-      `unknown precision "${precisionId}"; use fp32, fp16, bf16, fp8, int8, int4, nf4, fp4, ternary or gguf:<TYPE>`,
-    );
-  const engineId = f.engine ?? 'vllm';
-  if (!isEngineId(engineId))
-    throw invalidInput('--engine', `"${engineId}" is not one of ${Object.keys(ENGINE_PROFILES).join(', ')}`);
+  const precision = parsePrecision(f.precision);
+  const { engine: engineId, kvDtype: kvId } = parseEngineAndKv(f.engine, f.kvDtype);
   const engine = ENGINE_PROFILES[engineId];
-  const kvId = f.kvDtype ?? (engineId === 'llamacpp' ? 'fp16' : 'bf16');
-  if (!isKvDtypeId(kvId))
-    throw invalidInput('--kv-dtype', `"${kvId}" is not one of ${Object.keys(KV_DTYPES).join(', ')}`);
   const gpu = f.gpu === undefined ? null : (findGpu(f.gpu) ?? null);
   if (f.gpu !== undefined && gpu === null)
     throw invalidInput('--gpu', `unknown GPU "${f.gpu}"; see the GPU ids in costwise fit --help`);

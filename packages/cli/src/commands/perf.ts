@@ -1,13 +1,9 @@
 import {
   CostwiseError,
-  ENGINE_PROFILES,
   findGpu,
   invalidInput,
-  isEngineId,
-  isKvDtypeId,
   KV_DTYPES,
   predictPerf,
-  resolvePrecision,
   type GpuSpec,
   type PerfInput,
   type PerfResult,
@@ -16,7 +12,7 @@ import {
 import { table } from '../format.js';
 import type { CliIo } from '../io.js';
 import { resolveModel } from '../model-arch.js';
-import { parseNonNegative, parsePositiveInt } from '../options.js';
+import { parseEngineAndKv, parseNonNegative, parsePositiveInt, parsePrecision } from '../options.js';
 
 export interface PerfFlags {
   readonly gpu?: string;
@@ -52,6 +48,7 @@ function fields(r: PerfResult): Record<string, unknown> {
     bound: r.bound,
     usdPerMillionInputTokens: r.usdPerMillionInputTokens,
     usdPerMillionOutputTokens: r.usdPerMillionOutputTokens,
+    usdPerRequest: r.usdPerRequest,
     efficiency: r.efficiency,
     batch: r.batch,
     ridgeBatch: r.ridgeBatch,
@@ -103,19 +100,8 @@ export async function buildPerfInput(
       '--pp: pipeline stages are not in the performance model yet; costwise memory --pp plans their memory',
       '--pp',
     );
-  const precisionId = f.precision ?? 'bf16';
-  const precision = resolvePrecision(precisionId);
-  if (!precision)
-    throw invalidInput(
-      '--precision',
-      `unknown precision "${precisionId}"; use fp16, bf16, fp8, int8, int4, nf4, fp4 or gguf:<TYPE>`,
-    );
-  const engine = f.engine ?? 'vllm';
-  if (!isEngineId(engine))
-    throw invalidInput('--engine', `"${engine}" is not one of ${Object.keys(ENGINE_PROFILES).join(', ')}`);
-  const kvId = f.kvDtype ?? (engine === 'llamacpp' ? 'fp16' : 'bf16');
-  if (!isKvDtypeId(kvId))
-    throw invalidInput('--kv-dtype', `"${kvId}" is not one of ${Object.keys(KV_DTYPES).join(', ')}`);
+  const precision = parsePrecision(f.precision);
+  const { engine, kvDtype: kvId } = parseEngineAndKv(f.engine, f.kvDtype);
   const loads = [f.batch, f.concurrency, f.rate].filter((v) => v !== undefined).length;
   if (loads > 1) throw invalidInput('--batch', 'give one of --batch, --concurrency or --rate');
   let batch: number | 'max' = 1;
@@ -281,6 +267,7 @@ export function renderPerf(r: PerfResult): string {
     ['MBU / MFU', `${(r.efficiency.mbu * 100).toFixed(0)}% / ${(r.efficiency.mfu * 100).toFixed(0)}%`],
     ['$ / 1M input', usd(r.usdPerMillionInputTokens)],
     ['$ / 1M output', usd(r.usdPerMillionOutputTokens)],
+    ['$ / request', r.usdPerRequest === null ? '—' : `$${r.usdPerRequest.toPrecision(3)}`],
   ];
   if (r.speculative) {
     rows.push([

@@ -7,9 +7,7 @@ import {
 } from '../arch/index.js';
 import { findCatalogModel, resolvePrecision, type ResolvedPrecision } from '../catalog/index.js';
 import { inferenceActivationPeak } from '../memory/activations.js';
-import { ENGINE_PROFILES } from '../memory/engines.js';
-import { KV_DTYPES } from '../memory/kv-dtypes.js';
-import { planMemory, type MemoryPlanInput } from '../memory/plan.js';
+import { INFERENCE_PLAN_DEFAULTS, planMemory, type MemoryPlanInput } from '../memory/plan.js';
 import { OPTIMIZERS } from '../memory/training.js';
 import { weightsBytes } from '../memory/weights.js';
 import { requestCost } from '../pricing/cost.js';
@@ -50,24 +48,10 @@ const GB = 1e9;
 
 function servingPlan(id: string, extra: Partial<MemoryPlanInput> = {}) {
   return planMemory({
+    ...INFERENCE_PLAN_DEFAULTS,
     modelId: id,
     arch: catalogArch(id),
     precision: precision('bf16'),
-    mode: 'inference',
-    contextTokens: 4096,
-    batch: 1,
-    kvDtype: KV_DTYPES.bf16,
-    engine: ENGINE_PROFILES.vllm,
-    flashAttention: true,
-    tp: 1,
-    pp: 1,
-    gpu: null,
-    optimizer: 'adamw',
-    loraRank: 16,
-    loraTargets: 'all-linear',
-    gradientCheckpointing: false,
-    zeroStage: 0,
-    dataParallel: 1,
     ...extra,
   });
 }

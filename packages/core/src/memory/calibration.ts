@@ -3,7 +3,7 @@ import { findCatalogModel, findGpu, resolvePrecision } from '../catalog/index.js
 import { ENGINE_PROFILES, type EngineId } from './engines.js';
 import { kvCacheMemory } from './kv-cache.js';
 import { KV_DTYPES, type KvDtypeId } from './kv-dtypes.js';
-import { engineActivationPeak, planMemory, type MemoryPlan } from './plan.js';
+import { engineActivationPeak, INFERENCE_PLAN_DEFAULTS, planMemory, type MemoryPlan } from './plan.js';
 import { weightsBytes } from './weights.js';
 
 /**
@@ -47,26 +47,17 @@ function vllmH100(
   opts: { tp?: number; pp?: number; precision?: string; kv?: KvDtypeId } = {},
 ): MemoryPlan {
   return planMemory({
+    ...INFERENCE_PLAN_DEFAULTS,
     modelId: model,
     arch: catalogArch(model),
     precision: precision(opts.precision ?? 'bf16'),
-    mode: 'inference',
     contextTokens: 8192,
-    batch: 1,
     kvDtype: KV_DTYPES[opts.kv ?? 'bf16'],
-    engine: ENGINE_PROFILES.vllm,
     maxBatchedTokens: 8192,
-    flashAttention: true,
     tp: opts.tp ?? 1,
     pp: opts.pp ?? 1,
     gpu: findGpu('h100-sxm') ?? null,
     memoryFraction: 0.95,
-    optimizer: 'adamw',
-    loraRank: 16,
-    loraTargets: 'all-linear',
-    gradientCheckpointing: false,
-    zeroStage: 0,
-    dataParallel: 1,
   });
 }
 
@@ -467,25 +458,13 @@ function hfRows(): MemoryMeasurement[] {
         source,
         predict: () => {
           const p = planMemory({
+            ...INFERENCE_PLAN_DEFAULTS,
             modelId: model,
             arch: catalogArch(model),
             precision: precision('bf16'),
-            mode: 'inference',
             contextTokens: inputTokens + 2048,
-            batch: 1,
-            kvDtype: KV_DTYPES.bf16,
             engine: ENGINE_PROFILES.hf,
             maxBatchedTokens: inputTokens,
-            flashAttention: true,
-            tp: 1,
-            pp: 1,
-            gpu: null,
-            optimizer: 'adamw',
-            loraRank: 16,
-            loraTargets: 'all-linear',
-            gradientCheckpointing: false,
-            zeroStage: 0,
-            dataParallel: 1,
           });
           // max_memory_allocated excludes the CUDA context
           const b = p.perGpu.breakdown;

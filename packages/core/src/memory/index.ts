@@ -27,7 +27,13 @@ export {
 export type { KvCacheInput, KvCachePlan } from './kv-cache.js';
 export { isKvDtypeId, KV_DTYPES } from './kv-dtypes.js';
 export type { KvDtype, KvDtypeId } from './kv-dtypes.js';
-export { engineActivationPeak, gpuMemoryBytes, pipelineStages, planMemory } from './plan.js';
+export {
+  engineActivationPeak,
+  gpuMemoryBytes,
+  INFERENCE_PLAN_DEFAULTS,
+  pipelineStages,
+  planMemory,
+} from './plan.js';
 export type { MemoryMode, MemoryPlan, MemoryPlanInput } from './plan.js';
 export { isOptimizerId, loraParams, OPTIMIZERS, totalParams, zeroShare } from './training.js';
 export type { LoraTargets, OptimizerId } from './training.js';

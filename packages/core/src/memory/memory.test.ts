@@ -11,7 +11,7 @@ import { ENGINE_PROFILES } from './engines.js';
 import { fitModel, layoutEvaluator } from './fit.js';
 import { kvCacheMemory } from './kv-cache.js';
 import { KV_DTYPES } from './kv-dtypes.js';
-import { planMemory, type MemoryPlanInput } from './plan.js';
+import { INFERENCE_PLAN_DEFAULTS, planMemory, type MemoryPlanInput } from './plan.js';
 import { loraParams } from './training.js';
 import { quantizedMatrixBits, weightsBytes } from './weights.js';
 
@@ -29,24 +29,10 @@ function precision(id: string): ResolvedPrecision {
 }
 function plan(id: string, extra: Partial<MemoryPlanInput> = {}) {
   return planMemory({
+    ...INFERENCE_PLAN_DEFAULTS,
     modelId: id,
     arch: arch(id),
     precision: precision('bf16'),
-    mode: 'inference',
-    contextTokens: 4096,
-    batch: 1,
-    kvDtype: KV_DTYPES.bf16,
-    engine: ENGINE_PROFILES.vllm,
-    flashAttention: true,
-    tp: 1,
-    pp: 1,
-    gpu: null,
-    optimizer: 'adamw',
-    loraRank: 16,
-    loraTargets: 'all-linear',
-    gradientCheckpointing: false,
-    zeroStage: 0,
-    dataParallel: 1,
     ...extra,
   });
 }

@@ -11,7 +11,7 @@ import {
   kvLayerBytesPerToken,
   type KvCachePlan,
 } from './kv-cache.js';
-import type { KvDtype } from './kv-dtypes.js';
+import { KV_DTYPES, type KvDtype } from './kv-dtypes.js';
 import {
   loraParams,
   OPTIMIZERS,
@@ -101,6 +101,28 @@ export interface MemoryPlanInput {
   /** Bytes moved to CPU memory: KV cache (vLLM swap / llama.cpp --no-kv-offload) and weights (--cpu-offload-gb). */
   readonly offload?: { readonly kvCacheBytes?: number; readonly weightsBytes?: number };
 }
+
+/**
+ * The knobs of a plain serving plan: one 4K-token sequence on one GPU with vLLM, BF16 KV and
+ * FlashAttention, no training settings in play. Spread it and override what a plan is about.
+ */
+export const INFERENCE_PLAN_DEFAULTS = {
+  mode: 'inference',
+  contextTokens: 4096,
+  batch: 1,
+  kvDtype: KV_DTYPES.bf16,
+  engine: ENGINE_PROFILES.vllm,
+  flashAttention: true,
+  tp: 1,
+  pp: 1,
+  gpu: null,
+  optimizer: 'adamw',
+  loraRank: 16,
+  loraTargets: 'all-linear',
+  gradientCheckpointing: false,
+  zeroStage: 0,
+  dataParallel: 1,
+} as const satisfies Omit<MemoryPlanInput, 'modelId' | 'arch' | 'precision'>;
 
 export interface MemoryPlan {
   readonly model: string;

@@ -5,7 +5,7 @@ import { findCatalogModel, findGpu, resolvePrecision, type ResolvedPrecision } f
 import { ENGINE_PROFILES, type EngineId } from './engines.js';
 import { fitModel } from './fit.js';
 import { KV_DTYPES } from './kv-dtypes.js';
-import { gpuMemoryBytes, planMemory } from './plan.js';
+import { gpuMemoryBytes, INFERENCE_PLAN_DEFAULTS, planMemory } from './plan.js';
 
 const MODELS = [
   'llama-3.1-8b',
@@ -33,24 +33,17 @@ function plan(
   const m = findCatalogModel(model);
   if (!m) throw new Error(model);
   return planMemory({
+    ...INFERENCE_PLAN_DEFAULTS,
     modelId: model,
     arch: architectureFromConfig(m.config),
     precision: p(o.precision ?? 'bf16'),
-    mode: 'inference',
     contextTokens: o.context,
     batch: o.batch,
-    kvDtype: KV_DTYPES.bf16,
     engine: ENGINE_PROFILES[o.engine ?? 'vllm'],
-    flashAttention: true,
     tp: o.tp ?? 1,
     pp: o.pp ?? 1,
     gpu: findGpu('h100') ?? null,
-    optimizer: 'adamw',
     loraRank: 8,
-    loraTargets: 'all-linear',
-    gradientCheckpointing: false,
-    zeroStage: 0,
-    dataParallel: 1,
   });
 }
 

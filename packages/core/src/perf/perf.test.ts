@@ -169,6 +169,8 @@ describe('cost and load', () => {
     const billed =
       ((r.usdPerMillionInputTokens ?? 0) * 64 * 512 + (r.usdPerMillionOutputTokens ?? 0) * 64 * 256) / 1e6;
     expect(billed).toBeCloseTo(paidPerRequestCycle, 12);
+    // per request: the batch shares the cycle's GPU time
+    expect(r.usdPerRequest).toBeCloseTo(paidPerRequestCycle / 64, 12);
     // output tokens pay for decode time only: $/s ÷ (output tokens/s during decode)
     const decodeTokensPerS = (64 * 256) / ((r.requestLatencyMs - r.ttftMs) / 1e3);
     expect(r.usdPerMillionOutputTokens).toBeCloseTo(((2.5 / 3600 / 0.5) * 1e6) / decodeTokensPerS, 9);

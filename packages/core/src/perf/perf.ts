@@ -59,6 +59,8 @@ export interface PerfResult {
   readonly ridgeBatch: number | null;
   readonly usdPerMillionInputTokens: number | null;
   readonly usdPerMillionOutputTokens: number | null;
+  /** One request of this shape: its input and output tokens at those prices. */
+  readonly usdPerRequest: number | null;
   readonly efficiency: { readonly mfu: number; readonly mbu: number };
   readonly speculative: null | {
     readonly expectedTokensPerStep: number;
@@ -435,6 +437,8 @@ export function predictPerf(p: PerfInput): PerfOutcome {
       ridgeBatch: ridge(r, avgContext),
       usdPerMillionInputTokens: usdIn,
       usdPerMillionOutputTokens: usdOut,
+      usdPerRequest:
+        usdIn === null || usdOut === null ? null : (usdIn * p.inputTokens + usdOut * p.outputTokens) / 1e6,
       efficiency: { mfu, mbu },
       speculative: p.speculation
         ? {
