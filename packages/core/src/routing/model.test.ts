@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashedTermCounts, SHAPE_FEATURES, shapeFeatures, tfidfVector } from './features.js';
+import { parseLabelledJsonl } from './labelled.js';
+import { loadRouterModel, scorePrompt } from './model.js';
+import { sigmoid } from './_logistic.js';
+import { ROUTER_TRAINING_DEFAULTS, trainRouter } from './train.js';
+
+const rows = parseLabelledJsonl(
+  readFileSync(join(import.meta.dirname, '../../../../data/routing/train.jsonl'), 'utf8')
+    .split('\n')
+    .slice(0, 300)
+    .join('\n'),
+);
+const meta = { command: 'test', data: { file: 'x', sha256: 'x', rows: 300 }, seed: 0, crossValidation: null };
+
+describe('scorePrompt', () => {
+  const file = trainRouter(rows, ROUTER_TRAINING_DEFAULTS, meta);
+  const model = loadRouterModel(file);
+
+  it('equals the training features (tf-idf of hashed terms + standardised shape) dotted with each head', () => {
+    for (const prompt of [
+      rows[0]?.prompt ?? '',
+      'Solve 3x + 4 = 19. What is x?',
+      'ÉCOLE école — naïve café',
+      '',
+    ]) {
+      const counts = hashedTermCounts(prompt, model.hashBits, model.bigrams);
+      const vector = tfidfVector(counts, (b) => {
+        const i = model.bucketIndex[b] ?? -1;
+        return i < 0 ? undefined : model.idf[i];
+      });
+      const shape = shapeFeatures(prompt);
+      const z = (head: { bias: number; weights: Float32Array }) => {
+        let sum = head.bias;
+        vector.indices.forEach((b, k) => {
+          sum += (vector.values[k] ?? 0) * (head.weights[model.bucketIndex[b] ?? 0] ?? 0);
+        });
+        SHAPE_FEATURES.forEach((_, j) => {
+          const v =
+            (((shape[j] ?? 0) - (model.shapeMean[j] ?? 0)) / (model.shapeStd[j] ?? 1)) * model.shapeWeight;
+          sum += v * (head.weights[model.idf.length + j] ?? 0);
+        });
+        return sum;
+      };
+      const weak = model.weakWins;
+      if (!weak) throw new Error('two heads expected');
+      const expected = sigmoid(z(model.strongWins)) - sigmoid(z(weak));
+      expect(scorePrompt(model, prompt).score).toBeCloseTo(expected, 12);
+    }
+  });
+
+  it('is deterministic across calls (scratch space is reset)', () => {
+    const p = rows[5]?.prompt ?? '';
+    const first = scorePrompt(model, p).score;
+    scorePrompt(model, rows[6]?.prompt ?? '');
+    expect(scorePrompt(model, p).score).toBe(first);
+  });
+
+  it('training is reproducible: same rows, same weights', () => {
+    expect(trainRouter(rows, ROUTER_TRAINING_DEFAULTS, meta)).toEqual(file);
+  });
+
+  it('rejects a damaged model file, naming the field', () => {
+    expect(() => loadRouterModel({ ...file, hashBits: 40 })).toThrow(/model\.hashBits/);
+    expect(() =>
+      loadRouterModel({ ...file, vocabulary: { ...file.vocabulary, size: file.vocabulary.size + 1 } }),
+    ).toThrow(/model\.vocabulary\.buckets/);
+    expect(() => loadRouterModel(null)).toThrow(/model/);
+  });
+});

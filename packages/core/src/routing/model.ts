@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { invalidInput } from '../errors.js';
+import { forEachTerm, SHAPE_FEATURES, shapeFeatures } from './features.js';
+import { sigmoid } from './_logistic.js';
+
+export const ROUTER_MODEL_FORMAT = 'costwise-router/1';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text');
+const HeadSchema = z.object({
+  bias: z.number(),
+  /** Float32 little-endian, one per vocabulary bucket, then one per shape feature. */
+  weights: base64,
+});
+
+/** How a training run was made: enough to reproduce it and to judge it. */
+export const RouterTrainingSchema = z.object({
+  command: z.string(),
+  data: z.object({ file: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() }),
+  seed: z.number().int(),
+  c: z.number().positive(),
+  minDocumentFrequency: z.number().int().positive(),
+  crossValidation: z
+    .object({
+      folds: z.number().int().min(2),
+      apgr: z.number(),
+      auc: z.number(),
+      cpt50: z.number(),
+      cpt80: z.number(),
+      byBenchmark: z.record(z.string(), z.object({ n: z.number().int(), apgr: z.number() })),
+    })
+    .nullable(),
+});
+export type RouterTraining = z.infer<typeof RouterTrainingSchema>;
+
+export const RouterModelSchema = z.object({
+  format: z.literal(ROUTER_MODEL_FORMAT),
+  /** What the score means, for a reader of the file. */
+  score: z.string(),
+  hashBits: z.number().int().min(8).max(24),
+  bigrams: z.boolean(),
+  /** Multiplier applied to the standardised shape features (their share of the L2-normalised input). */
+  shapeWeight: z.number().nonnegative(),
+  vocabulary: z.object({
+    size: z.number().int().nonnegative(),
+    /** Uint32 little-endian bucket ids, ascending. */
+    buckets: base64,
+    /** Float32 little-endian smoothed idf per bucket: ln((1 + n) / (1 + df)) + 1. */
+    idf: base64,
+  }),
+  shape: z.object({
+    features: z.array(z.string()),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+  }),
+  heads: z.object({ strongWins: HeadSchema, weakWins: HeadSchema.nullable() }),
+  training: RouterTrainingSchema,
+  /** The out-of-fold score → outcome curve, so a route can ask for a share, a quality or a budget. */
+  calibration: z
+    .object({
+      weakAccuracy: z.number().min(0).max(1),
+      strongAccuracy: z.number().min(0).max(1),
+      points: z.array(
+        z.object({
+          threshold: z.number(),
+          strongShare: z.number().min(0).max(1),
+          accuracy: z.number().min(0).max(1),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type RouterModelFile = z.infer<typeof RouterModelSchema>;
+
+/** A loaded router: typed arrays ready for scoring. */
+export interface RouterModel {
+  readonly file: RouterModelFile;
+  readonly hashBits: number;
+  readonly bigrams: boolean;
+  readonly shapeWeight: number;
+  /** bucket → vocabulary index, −1 where the bucket is not in the vocabulary. */
+  readonly bucketIndex: Int32Array;
+  readonly idf: Float32Array;
+  readonly shapeMean: readonly number[];
+  readonly shapeStd: readonly number[];
+  readonly strongWins: { readonly bias: number; readonly weights: Float32Array };
+  readonly weakWins: { readonly bias: number; readonly weights: Float32Array } | null;
+  /** Scratch space for scoring (term counts by vocabulary index, and which were touched). */
+  readonly scratch: { readonly counts: Float64Array; readonly touched: number[] };
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+export function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function float32ToBase64(values: ArrayLike<number>): string {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] ?? 0, true);
+  return bytesToBase64(new Uint8Array(view.buffer));
+}
+
+export function uint32ToBase64(values: ArrayLike<number>): string {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  for (let i = 0; i < values.length; i++) view.setUint32(i * 4, values[i] ?? 0, true);
+  return bytesToBase64(new Uint8Array(view.buffer));
+}
+
+function decode32(text: string, field: string, expected: number): DataView {
+  const bytes = base64ToBytes(text);
+  if (bytes.length !== expected * 4) {
+    throw invalidInput(
+      field,
+      `holds ${bytes.length / 4} values, expected ${expected}; the model file is damaged`,
+    );
+  }
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function readFloat32(text: string, field: string, expected: number): Float32Array {
+  const view = decode32(text, field, expected);
+  const out = new Float32Array(expected);
+  for (let i = 0; i < expected; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/** Validates a parsed router model file and prepares it for scoring. Errors name the field. */
+export function loadRouterModel(json: unknown): RouterModel {
+  const parsed = RouterModelSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    throw invalidInput(
+      `model${path ? `.${path}` : ''}`,
+      `${issue?.message ?? 'invalid'} (a router model is written by \`costwise route train\`)`,
+    );
+  }
+  const file = parsed.data;
+  if (file.shape.features.join(',') !== SHAPE_FEATURES.join(',')) {
+    throw invalidInput('model.shape.features', `must be ${SHAPE_FEATURES.join(', ')} (retrain the model)`);
+  }
+  const size = file.vocabulary.size;
+  const buckets = decode32(file.vocabulary.buckets, 'model.vocabulary.buckets', size);
+  const bucketIndex = new Int32Array(1 << file.hashBits).fill(-1);
+  for (let i = 0; i < size; i++) {
+    const bucket = buckets.getUint32(i * 4, true);
+    if (bucket >= bucketIndex.length) {
+      throw invalidInput('model.vocabulary.buckets', `bucket ${bucket} is outside 2^${file.hashBits}`);
+    }
+    bucketIndex[bucket] = i;
+  }
+  const width = size + SHAPE_FEATURES.length;
+  return {
+    scratch: { counts: new Float64Array(size), touched: [] },
+    file,
+    hashBits: file.hashBits,
+    bigrams: file.bigrams,
+    shapeWeight: file.shapeWeight,
+    bucketIndex,
+    idf: readFloat32(file.vocabulary.idf, 'model.vocabulary.idf', size),
+    shapeMean: file.shape.mean,
+    shapeStd: file.shape.std,
+    strongWins: {
+      bias: file.heads.strongWins.bias,
+      weights: readFloat32(file.heads.strongWins.weights, 'model.heads.strongWins.weights', width),
+    },
+    weakWins: file.heads.weakWins && {
+      bias: file.heads.weakWins.bias,
+      weights: readFloat32(file.heads.weakWins.weights, 'model.heads.weakWins.weights', width),
+    },
+  };
+}
+
+export interface RouterScore {
+  /** P(strong right ∧ weak wrong) − P(weak right ∧ strong wrong): the expected accuracy gain of the strong model. */
+  readonly score: number;
+  readonly pStrongWins: number;
+  readonly pWeakWins: number;
+}
+
+/**
+ * Scores one prompt. Higher means more likely to need the strong model; route to it when score ≥ threshold.
+ * The two heads are logistic regressions on the same features: tf-idf of hashed word uni/bigrams plus
+ * standardised shape features.
+ */
+export function scorePrompt(model: RouterModel, prompt: string): RouterScore {
+  const { counts, touched } = model.scratch;
+  const { bucketIndex } = model;
+  touched.length = 0;
+  forEachTerm(prompt, model.hashBits, model.bigrams, (bucket) => {
+    const index = bucketIndex[bucket] ?? -1;
+    if (index < 0) return;
+    if (counts[index] === 0) touched.push(index);
+    counts[index] = (counts[index] ?? 0) + 1;
+  });
+  const strong = model.strongWins.weights;
+  const weak = model.weakWins;
+  let norm2 = 0;
+  let dotStrong = 0;
+  let dotWeak = 0;
+  for (const index of touched) {
+    const v = (1 + Math.log(counts[index] ?? 1)) * (model.idf[index] ?? 0);
+    counts[index] = 0;
+    norm2 += v * v;
+    dotStrong += v * (strong[index] ?? 0);
+    if (weak) dotWeak += v * (weak.weights[index] ?? 0);
+  }
+  const inv = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
+  let zStrong = model.strongWins.bias + dotStrong * inv;
+  let zWeak = weak ? weak.bias + dotWeak * inv : 0;
+  const shape = shapeFeatures(prompt);
+  const offset = model.idf.length;
+  for (let j = 0; j < shape.length; j++) {
+    const v = (((shape[j] ?? 0) - (model.shapeMean[j] ?? 0)) / (model.shapeStd[j] ?? 1)) * model.shapeWeight;
+    zStrong += v * (strong[offset + j] ?? 0);
+    if (weak) zWeak += v * (weak.weights[offset + j] ?? 0);
+  }
+  const pStrongWins = sigmoid(zStrong);
+  const pWeakWins = weak ? sigmoid(zWeak) : 0;
+  return { score: pStrongWins - pWeakWins, pStrongWins, pWeakWins };
+}
