@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@costwise/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+      '@costwise/gateway': fileURLToPath(new URL('./packages/gateway/src/index.ts', import.meta.url)),
     },
   },
   test: {

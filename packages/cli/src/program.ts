@@ -10,6 +10,20 @@ import { tokensCommand, type TokensFlags } from './commands/tokens.js';
 import { memoryCommand, type MemoryFlags } from './commands/memory.js';
 import { modelsCommand } from './commands/models.js';
 import { perfCommand, type PerfFlags } from './commands/perf.js';
+import {
+  routeEvalCommand,
+  routeScoreCommand,
+  routeThresholdCommand,
+  routeTrainCommand,
+  type RouteEvalFlags,
+  type RouteScoreFlags,
+  type RouteThresholdFlags,
+  type RouteTrainFlags,
+} from './commands/route.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
+import { usageCommand, type UsageFlags } from './commands/usage.js';
+import { quantCommand, type QuantFlags } from './commands/quant.js';
+import { quantAdviseCommand, type QuantAdviseFlags } from './commands/quant-advise.js';
 import type { CliIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -227,6 +241,127 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'one JSON document on stdout')
     .action(async (model: string, opts: PerfFlags) => {
       setExit(await perfCommand(model, opts, io));
+    });
+  const route = program
+    .command('route')
+    .description(
+      'the router: score prompts, evaluate it on labelled data, train it on yours, pick a threshold',
+    );
+  route
+    .command('score')
+    .description(
+      'one {id, score} JSON line per {id, prompt} input line; higher = more likely to need the strong model',
+    )
+    .argument('<prompts.jsonl>', 'JSON lines {"id", "prompt"}, or - for standard input')
+    .option('--model <file>', 'a router model written by `costwise route train` (default: the built-in one)')
+    .action(async (file: string, opts: RouteScoreFlags) => {
+      setExit(await routeScoreCommand(file, opts, io));
+    });
+  route
+    .command('eval')
+    .description('quality vs strong-call share, AUC, APGR, CPT(50%), CPT(80%) and cost on labelled prompts')
+    .argument('<labelled.jsonl>', 'JSON lines {"id", "prompt", "weak_correct", "strong_correct"}')
+    .option('--model <file>', 'a router model written by `costwise route train` (default: the built-in one)')
+    .option(
+      '--cv <k>',
+      'cross-validate instead: score each prompt with a router trained on the other k−1 folds',
+    )
+    .option('--seed <n>', 'fold assignment seed for --cv', '0')
+    .option('--weak <provider:model>', "the weak model's prices (default mistral:open-mixtral-8x7b)")
+    .option('--strong <provider:model>', "the strong model's prices (default openai:gpt-4-1106-preview)")
+    .option('--output-tokens <n>', 'output tokens per prompt where a row has no output_tokens', '200')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (file: string, opts: RouteEvalFlags) => {
+      setExit(await routeEvalCommand(file, opts, io));
+    });
+  route
+    .command('train')
+    .description('fit the router to your own labelled traffic; writes a model file the CLI and gateway load')
+    .argument('<labelled.jsonl>', 'JSON lines {"id", "prompt", "weak_correct", "strong_correct"}')
+    .option('--out <file>', 'where to write the model', 'router-model.json')
+    .option('--folds <k>', 'cross-validation folds for the reported metrics and calibration curve', '5')
+    .option('--seed <n>', 'fold assignment seed', '0')
+    .option('--c <x>', 'inverse L2 regularisation strength of the logistic heads', '1')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (file: string, opts: RouteTrainFlags) => {
+      setExit(await routeTrainCommand(file, opts, io));
+    });
+  route
+    .command('threshold')
+    .description(
+      "the score threshold that meets a strong share, a quality or a budget, on the model's held-out curve",
+    )
+    .option('--model <file>', 'a router model written by `costwise route train` (default: the built-in one)')
+    .option('--strong-share <s>', 'share of requests for the strong model, 0–1')
+    .option('--quality <q>', 'share of the weak→strong accuracy gap to recover, 0–1')
+    .option('--budget-usd <b>', 'average $ per request to stay within')
+    .option('--weak <provider:model>', 'weak model for --budget-usd prices')
+    .option('--strong <provider:model>', 'strong model for --budget-usd prices')
+    .option('--input-tokens <n>', 'input tokens per request for --budget-usd', '500')
+    .option('--output-tokens <n>', 'output tokens per request for --budget-usd', '200')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (opts: RouteThresholdFlags) => {
+      setExit(await routeThresholdCommand(opts, io));
+    });
+  const quant = program
+    .command('quant')
+    .description('quantization error and size per tensor of a safetensors checkpoint (or: quant advise)')
+    .argument('<file>', 'a .safetensors file, a model.safetensors.index.json, or a folder of shards')
+    .option(
+      '--scheme <s>',
+      'fp16, bf16, fp8-e4m3, fp8-e5m2, int8, int8-channel, int8-asym, int4-g128, nf4, nf4-dq, fp4, mxfp4, nvfp4, ternary, q8_0, q4_0, q4_k, gptq-4bit, awq-4bit',
+    )
+    .option('--tensors <regex>', 'only the tensors whose names match')
+    .option(
+      '--out <file>',
+      'write the quantized tensors: .safetensors (data + scales), or .gguf for ggml types',
+    )
+    .option('--no-scale', 'fp8: cast directly instead of scaling each tensor’s absmax to the format’s max')
+    .option('--no-saturate', 'fp8: overflow becomes inf/NaN instead of ±max')
+    .option(
+      '--calibration <file>',
+      'gptq-4bit/awq-4bit: safetensors of layer inputs, "<weight name>" [samples, in]',
+    )
+    .option('--act-order', 'gptq-4bit: quantize columns by descending Hessian diagonal')
+    .option('--no-progress', 'no progress bar on a terminal')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (file: string, opts: QuantFlags) => {
+      setExit(await quantCommand(file, opts, io));
+    });
+  quant
+    .command('advise')
+    .description('recommended precision for a scenario on a model and GPU, backed by memory and performance')
+    .option('--scenario <s>', 'training, fine-tuning, cloud-serving, edge, real-time')
+    .option('--model <m>', 'catalog id, config.json or folder, hf:org/name[@rev], or a .gguf file')
+    .option('--gpu <g>', 'the GPU, e.g. h100, rtx-4090, l4')
+    .option('--gpus <n>', 'GPUs (tensor parallel)', '1')
+    .option('--context <n>', 'tokens per sequence (default min(4096, model context))')
+    .option('--batch <n>', 'concurrent sequences (serving) or micro-batch (training)')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (opts: QuantAdviseFlags) => {
+      // `quant` has its own --json, which commander may hand to it instead of to `advise`.
+      const json = opts.json ?? quant.opts<{ json?: boolean }>().json === true;
+      setExit(await quantAdviseCommand({ ...opts, json }, io));
+    });
+  program
+    .command('serve')
+    .description('the gateway: OpenAI- and Anthropic-compatible proxy with an exact cost ledger')
+    .option('--config <file>', 'costwise.yaml (default: ./costwise.yaml if present, else no providers)')
+    .option('--port <n>', 'port to listen on (overrides server.port; default 8787)')
+    .option('--schema', "print costwise.yaml's JSON Schema")
+    .action(async (opts: ServeFlags) => {
+      setExit(await serveCommand(opts, io));
+    });
+  program
+    .command('usage')
+    .description('what the gateway ledger recorded: requests, tokens, cost, cache hits and errors')
+    .option('--by <group>', 'model, key, day, provider or upstream', 'model')
+    .option('--since <date>', 'from this date or time (inclusive, UTC)')
+    .option('--until <date>', 'to this date or time (exclusive, UTC)')
+    .option('--config <file>', 'costwise.yaml naming the ledger (storage.url)')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (opts: UsageFlags) => {
+      setExit(await usageCommand(opts, io));
     });
   return program;
 }

@@ -7,3 +7,5 @@ export * from './lecture/index.js';
 export * from './pricing/index.js';
 export * from './forecast/index.js';
 export * from './perf/index.js';
+export * from './quant/index.js';
+export * from './routing/index.js';

@@ -1,0 +1,12 @@
+export {
+  GatewayConfigSchema,
+  gatewayConfigJsonSchema,
+  PROVIDER_KINDS,
+  type GatewayConfig,
+  type ModelConfig,
+  type ProviderConfig,
+  type ProviderKind,
+} from './config-schema.js';
+export { interpolateEnv } from './interpolate.js';
+export { loadConfig } from './load-config.js';
+export { EXAMPLE_CONFIG, keyPath, parseConfigText, validateConfig } from './validate-config.js';

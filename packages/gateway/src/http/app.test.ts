@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, createLogger, type Gateway } from '../gateway.js';
+import { loadFixtures, startFakeUpstream, type FakeUpstream } from '../_test-fake-upstream.js';
+import { ADMIN_KEY, TEAM_KEY, testConfig } from '../_test-gateway-setup.js';
+
+let fake: FakeUpstream;
+let gw: Gateway;
+let slow: FakeUpstream;
+let slowGw: Gateway;
+
+beforeAll(async () => {
+  const fixtures = loadFixtures();
+  fake = await startFakeUpstream(fixtures);
+  gw = await createGateway(testConfig(fake.url, fixtures, { server: { maxBodyBytes: 4096 } }), {
+    logger: createLogger('silent'),
+  });
+  slow = await startFakeUpstream(fixtures, { delayMs: 300 });
+  const slowConfig = testConfig(slow.url, fixtures);
+  slowGw = await createGateway(
+    { ...slowConfig, providers: slowConfig.providers.map((p) => ({ ...p, firstByteTimeoutMs: 50 })) },
+    { logger: createLogger('silent') },
+  );
+});
+afterAll(async () => {
+  await gw.close();
+  await slowGw.close();
+  await fake.close();
+  await slow.close();
+});
+
+const post = (
+  g: Gateway,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${TEAM_KEY}` },
+): Promise<Response> =>
+  Promise.resolve(
+    g.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
+
+const chat = { model: 'openai-chat-gpt56-cache-read', messages: [{ role: 'user', content: 'hi' }] };
+const msg = {
+  model: 'anthropic-messages-cache-write-and-read',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'hi' }],
+};
+
+describe('errors in the client API shape', () => {
+  it.each([
+    // path, body, headers, status, OpenAI error.type or Anthropic error.type
+    ['/v1/chat/completions', chat, {}, 401, 'authentication_error'],
+    ['/v1/messages', msg, { 'x-api-key': 'wrong-wrong-wrong' }, 401, 'authentication_error'],
+    [
+      '/v1/chat/completions',
+      '{"model":',
+      { authorization: `Bearer ${TEAM_KEY}` },
+      400,
+      'invalid_request_error',
+    ],
+    ['/v1/messages', '{"model":', { 'x-api-key': TEAM_KEY }, 400, 'invalid_request_error'],
+    [
+      '/v1/chat/completions',
+      { ...chat, model: 'nope' },
+      { authorization: `Bearer ${TEAM_KEY}` },
+      404,
+      'invalid_request_error',
+    ],
+    [
+      '/v1/messages',
+      { ...msg, model: 'nope' },
+      { authorization: `Bearer ${TEAM_KEY}` },
+      404,
+      'not_found_error',
+    ],
+    [
+      '/v1/messages',
+      { ...msg, max_tokens: undefined },
+      { 'x-api-key': TEAM_KEY },
+      400,
+      'invalid_request_error',
+    ],
+    [
+      '/v1/chat/completions',
+      { ...chat, pad: 'x'.repeat(5000) },
+      { authorization: `Bearer ${TEAM_KEY}` },
+      413,
+      'invalid_request_error',
+    ],
+    ['/v1/messages', { ...msg, pad: 'x'.repeat(5000) }, { 'x-api-key': TEAM_KEY }, 413, 'request_too_large'],
+  ])('POST %s → %i', async (path, body, headers, status, type) => {
+    const res = await post(gw, path, body, headers);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('x-costwise-request-id')).toMatch(/^cw-/);
+    const json = (await res.json()) as { type?: string; error: { type: string; message: string } };
+    expect(json.error.type).toBe(type);
+    if (path === '/v1/messages') expect(json.type).toBe('error');
+  });
+
+  it('names the invalid field', async () => {
+    const res = await post(gw, '/v1/chat/completions', { model: 'x', messages: [] });
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^messages: /);
+  });
+
+  it('rejections after authentication are in the ledger without cost; unauthenticated ones are not', async () => {
+    const before = (await gw.context.store.recent(10_000)).length;
+    const bad = await post(gw, '/v1/chat/completions', '{');
+    await post(gw, '/v1/chat/completions', chat, {});
+    const rows = await gw.context.store.recent(10_000);
+    expect(rows.length).toBe(before + 1);
+    const row = rows.find((r) => r.id === bad.headers.get('x-costwise-request-id'));
+    expect(row).toMatchObject({ status: 400, costNanoUsd: null, key: 'team-a' });
+  });
+
+  it('an upstream error keeps its status; a slow upstream times out with 504', async () => {
+    const limited = await post(gw, '/v1/chat/completions', { ...chat, model: 'openai-error-rate-limit' });
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
+    const translated = await post(gw, '/v1/messages', { ...msg, model: 'openai-error-rate-limit' });
+    expect(translated.status).toBe(429);
+    expect(await translated.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringMatching(/^Rate limit/) as unknown },
+    });
+    const res = await post(slowGw, '/v1/messages', msg, { 'x-api-key': TEAM_KEY });
+    expect(res.status).toBe(504);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('timeout_error');
+  });
+});
+
+describe('streams', () => {
+  it('an upstream error event reaches the client once, after the cost comment of the usage so far', async () => {
+    const res = await post(gw, '/v1/messages', {
+      ...msg,
+      model: 'anthropic-stream-midstream-error',
+      stream: true,
+    });
+    const text = await res.text();
+    expect(text.match(/event: error/g)).toHaveLength(1);
+    const events = text.trimEnd().split('\n\n');
+    expect(events.at(-2)).toBe(': costwise-cost-usd=0.000375'); // 120 × 3 + 1 × 15 = 375 µ$
+    expect(events.at(-1)).toMatch(/^event: error\ndata: .*Overloaded/);
+  });
+
+  it('ends with the cost comment line before the last event (OpenAI: [DONE])', async () => {
+    const res = await post(gw, '/v1/chat/completions', {
+      ...chat,
+      model: 'openai-chat-stream-include-usage',
+      stream: true,
+    });
+    const text = await res.text();
+    const events = text.trimEnd().split('\n\n');
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(events.at(-2)).toBe(': costwise-cost-usd=0.0000975');
+    expect(text).not.toContain('"usage"');
+  });
+
+  it('ends with the cost comment line before message_stop (Anthropic)', async () => {
+    const res = await post(gw, '/v1/messages', { ...msg, model: 'anthropic-stream-basic', stream: true });
+    const events = (await res.text()).trimEnd().split('\n\n');
+    expect(events.at(-1)).toBe('event: message_stop\ndata: {"type":"message_stop"}');
+    expect(events.at(-2)).toBe(': costwise-cost-usd=0.000135');
+  });
+});
+
+describe('metrics, models, health and admin', () => {
+  it('a model without a price: cost recorded as unknown (null), never 0, with a metric', async () => {
+    const res = await post(gw, '/v1/chat/completions', { ...chat, model: 'unpriced' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-costwise-cost-usd')).toBe('unknown');
+    const row = (await gw.context.store.recent(10_000)).find(
+      (r) => r.id === res.headers.get('x-costwise-request-id'),
+    );
+    expect(row?.costNanoUsd).toBeNull();
+    expect(row?.usage.inputTokens).toBeGreaterThan(0);
+    const text = await (await gw.app.request('/metrics')).text();
+    expect(text).toMatch(/costwise_cost_unknown_total\{model="unpriced",provider="oa"\} 1/);
+  });
+
+  it('exports GenAI and costwise metrics, and a cost that cannot be computed as unknown', async () => {
+    await post(gw, '/v1/chat/completions', chat);
+    const res = await gw.app.request('/metrics');
+    const text = await res.text();
+    expect(text).toContain('gen_ai_client_token_usage_bucket');
+    expect(text).toContain('gen_ai_client_operation_duration_seconds_bucket');
+    expect(text).toContain('costwise_gateway_overhead_seconds_bucket');
+    expect(text).toMatch(
+      /costwise_tokens_total\{model="openai-chat-gpt56-cache-read",provider="oa",kind="cache_read"\} \d+/,
+    );
+  });
+
+  it('healthz answers without a key', async () => {
+    const res = await gw.app.request('/healthz');
+    expect(await res.json()).toMatchObject({ status: 'ok', ledger: 'sqlite' });
+  });
+
+  it('admin API needs the admin key and validates its query', async () => {
+    expect((await gw.app.request('/admin/usage')).status).toBe(401);
+    expect(
+      (await gw.app.request('/admin/usage', { headers: { authorization: `Bearer ${TEAM_KEY}` } })).status,
+    ).toBe(401);
+    const bad = await gw.app.request('/admin/usage?groupBy=colour', {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(bad.status).toBe(400);
+    const res = await gw.app.request('/admin/requests?limit=2', {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    const body = (await res.json()) as { rows: Record<string, unknown>[] };
+    expect(body.rows).toHaveLength(2);
+    expect(Object.keys(body.rows[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        'id',
+        'time',
+        'key',
+        'requestedModel',
+        'route',
+        'decision',
+        'provider',
+        'upstreamModel',
+        'inputTokens',
+        'cacheReadTokens',
+        'cacheWrite5mTokens',
+        'cacheWrite1hTokens',
+        'outputTokens',
+        'reasoningTokens',
+        'costUsd',
+        'latencyMs',
+        'ttftMs',
+        'status',
+        'error',
+        'cache',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,196 @@
+import { Migrator, sql, type Kysely, type RawBuilder } from 'kysely';
+import { migrationProvider } from './_migrations.js';
+import { NANO_PER_USD, type CacheStatus, type LedgerRow } from './ledger-row.js';
+import type { LedgerStore, UsageGroup, UsageQuery, UsageReport, UsageRow } from './ledger-store.js';
+
+type Int = number | string | bigint;
+
+interface RequestsTable {
+  id: string;
+  time_ms: Int;
+  day: string;
+  key_name: string | null;
+  requested_model: string;
+  route: string | null;
+  decision: string | null;
+  provider: string | null;
+  upstream_model: string | null;
+  input_tokens: Int;
+  cache_read_tokens: Int;
+  cache_write_5m_tokens: Int;
+  cache_write_1h_tokens: Int;
+  output_tokens: Int;
+  reasoning_tokens: Int;
+  cost_nano_usd: Int | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  upstream_ms: number | null;
+  status: number;
+  error: string | null;
+  cache: string;
+}
+
+export interface LedgerDatabase {
+  costwise_requests: RequestsTable;
+}
+
+// PostgreSQL returns bigint and SUM as strings; SQLite as numbers. Both stay below 2^53 here.
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const GROUP_EXPR: Record<UsageGroup, RawBuilder<string>> = {
+  model: sql<string>`requested_model`,
+  key: sql<string>`coalesce(key_name, '(none)')`,
+  day: sql<string>`day`,
+  provider: sql<string>`coalesce(provider, '(none)')`,
+  upstream: sql<string>`coalesce(provider, '(none)') || ':' || coalesce(upstream_model, '(none)')`,
+};
+
+function toDb(r: LedgerRow): RequestsTable {
+  return {
+    id: r.id,
+    time_ms: r.timeMs,
+    day: new Date(r.timeMs).toISOString().slice(0, 10),
+    key_name: r.key,
+    requested_model: r.requestedModel,
+    route: r.route,
+    decision: r.decision,
+    provider: r.provider,
+    upstream_model: r.upstreamModel,
+    input_tokens: r.usage.inputTokens,
+    cache_read_tokens: r.usage.cacheReadTokens,
+    cache_write_5m_tokens: r.usage.cacheWrite5mTokens,
+    cache_write_1h_tokens: r.usage.cacheWrite1hTokens,
+    output_tokens: r.usage.outputTokens,
+    reasoning_tokens: r.usage.reasoningTokens,
+    cost_nano_usd: r.costNanoUsd,
+    latency_ms: r.latencyMs,
+    ttft_ms: r.ttftMs,
+    upstream_ms: r.upstreamMs,
+    status: r.status,
+    error: r.error,
+    cache: r.cache,
+  };
+}
+
+function fromDb(r: RequestsTable): LedgerRow {
+  return {
+    id: r.id,
+    timeMs: num(r.time_ms),
+    key: r.key_name,
+    requestedModel: r.requested_model,
+    route: r.route,
+    decision: r.decision,
+    provider: r.provider,
+    upstreamModel: r.upstream_model,
+    usage: {
+      inputTokens: num(r.input_tokens),
+      cacheReadTokens: num(r.cache_read_tokens),
+      cacheWrite5mTokens: num(r.cache_write_5m_tokens),
+      cacheWrite1hTokens: num(r.cache_write_1h_tokens),
+      outputTokens: num(r.output_tokens),
+      reasoningTokens: num(r.reasoning_tokens),
+    },
+    costNanoUsd: numOrNull(r.cost_nano_usd),
+    latencyMs: r.latency_ms,
+    ttftMs: numOrNull(r.ttft_ms),
+    upstreamMs: numOrNull(r.upstream_ms),
+    status: r.status,
+    error: r.error,
+    cache: r.cache as CacheStatus,
+  };
+}
+
+/** The ledger on any Kysely dialect: SQLite and PostgreSQL share this code and its migrations. */
+export class KyselyLedgerStore implements LedgerStore {
+  constructor(
+    readonly kind: string,
+    private readonly db: Kysely<LedgerDatabase>,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error('ledger migration failed');
+  }
+
+  async insert(rows: readonly LedgerRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(toDb);
+    await this.db.transaction().execute(async (trx) => {
+      // Keep each statement under SQLite's bound-parameter limit (22 columns per row).
+      for (let i = 0; i < values.length; i += 400) {
+        await trx
+          .insertInto('costwise_requests')
+          .values(values.slice(i, i + 400))
+          .execute();
+      }
+    });
+  }
+
+  async usage(q: UsageQuery): Promise<UsageReport> {
+    const group = GROUP_EXPR[q.groupBy];
+    let query = this.db
+      .selectFrom('costwise_requests')
+      .select([
+        group.as('grp'),
+        sql<Int>`count(*)`.as('requests'),
+        sql<Int>`sum(input_tokens)`.as('input_tokens'),
+        sql<Int>`sum(cache_read_tokens)`.as('cache_read_tokens'),
+        sql<Int>`sum(cache_write_5m_tokens + cache_write_1h_tokens)`.as('cache_write_tokens'),
+        sql<Int>`sum(output_tokens)`.as('output_tokens'),
+        sql<Int>`sum(cost_nano_usd)`.as('cost_nano_usd'),
+        sql<Int>`sum(case when cost_nano_usd is null and status < 400 then 1 else 0 end)`.as('unknown_cost'),
+        sql<Int>`sum(case when cache = 'hit' then 1 else 0 end)`.as('cache_hits'),
+        sql<Int>`sum(case when status >= 400 then 1 else 0 end)`.as('errors'),
+      ])
+      .groupBy(group)
+      .orderBy(group);
+    if (q.sinceMs !== undefined) query = query.where('time_ms', '>=', q.sinceMs);
+    if (q.untilMs !== undefined) query = query.where('time_ms', '<', q.untilMs);
+    const raw = await query.execute();
+    const nano = raw.map((r) => num(r.cost_nano_usd));
+    const rows: UsageRow[] = raw.map((r, i) => ({
+      group: r.grp,
+      requests: num(r.requests),
+      inputTokens: num(r.input_tokens),
+      cacheReadTokens: num(r.cache_read_tokens),
+      cacheWriteTokens: num(r.cache_write_tokens),
+      outputTokens: num(r.output_tokens),
+      costUsd: (nano[i] ?? 0) / NANO_PER_USD,
+      unknownCostRequests: num(r.unknown_cost),
+      cacheHits: num(r.cache_hits),
+      errors: num(r.errors),
+    }));
+    const sum = (k: keyof Omit<UsageRow, 'group' | 'costUsd'>): number => rows.reduce((s, r) => s + r[k], 0);
+    return {
+      rows,
+      totals: {
+        requests: sum('requests'),
+        inputTokens: sum('inputTokens'),
+        cacheReadTokens: sum('cacheReadTokens'),
+        cacheWriteTokens: sum('cacheWriteTokens'),
+        outputTokens: sum('outputTokens'),
+        costUsd: nano.reduce((s, n) => s + n, 0) / NANO_PER_USD,
+        unknownCostRequests: sum('unknownCostRequests'),
+        cacheHits: sum('cacheHits'),
+        errors: sum('errors'),
+      },
+    };
+  }
+
+  async recent(limit: number): Promise<readonly LedgerRow[]> {
+    const rows = await this.db
+      .selectFrom('costwise_requests')
+      .selectAll()
+      .orderBy('time_ms', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(fromDb);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,1 @@
+export { GEMINI_CAPABILITIES, geminiProvider } from './gemini-provider.js';

@@ -1,0 +1,1 @@
+export { OPENAI_COMPATIBLE_CAPABILITIES, openAiCompatibleProvider } from './openai-compatible-provider.js';

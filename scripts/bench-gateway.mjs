@@ -1,0 +1,232 @@
+// Benchmark: latency the gateway adds over calling the fake upstream directly (issue 7).
+// `npm run bench:gateway` (builds first). Three processes: a fake upstream, the gateway (ledger in
+// SQLite, auth and metrics on), and this load generator. Load is open-loop at a constant rate: request i
+// is due at t0 + i / rate whatever happened before, and its latency counts from when it was due
+// (no coordinated omission). Reports p50/p99 direct, through the gateway, and the difference, for
+// non-streaming and streaming requests, and the gateway's RSS at the end.
+//
+//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0]
+//   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
+//   node scripts/bench-gateway.mjs gateway UPSTREAM DB  (child: gateway; prints {"port"})
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setImmediate, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FIXTURES = join(here, '../packages/core/src/pricing/__fixtures__/usage');
+export const BENCH_KEY = 'sk-bench-0123456789';
+
+function fixture(id) {
+  return JSON.parse(readFileSync(join(FIXTURES, `${id}.json`), 'utf8'));
+}
+
+function serveUpstream() {
+  const body = JSON.stringify(fixture('openai-chat-gpt56-cache-read').body);
+  const events = fixture('openai-chat-stream-include-usage').events;
+  const sse = events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const stream = JSON.parse(Buffer.concat(chunks).toString('utf8')).stream === true;
+      if (stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(sse);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
+}
+
+async function serveGateway(upstream, db) {
+  const { startGateway, validateConfig, createLogger } = await import('../packages/gateway/dist/index.js');
+  const config = validateConfig(
+    {
+      server: { port: 0 },
+      storage: { url: `sqlite://${db}` },
+      adminKey: 'admin-0123456789',
+      logging: { level: 'warn' },
+      providers: [{ id: 'oa', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'sk-upstream' }],
+      models: [
+        {
+          name: 'bench',
+          provider: 'oa',
+          model: 'gpt-4o-mini',
+          prices: { inputMtok: 0.15, outputMtok: 0.6, cacheReadMtok: 0.075 },
+        },
+      ],
+      keys: [{ name: 'bench', key: BENCH_KEY }],
+    },
+    {},
+  );
+  const running = await startGateway(config, { logger: createLogger('warn'), defaultMetrics: true });
+  console.log(JSON.stringify({ benchPort: running.port }));
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** Spawns `node bench-gateway.mjs <args>` and waits for the {"port"} line. */
+export function child(args) {
+  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"benchPort"'));
+      if (line) resolve({ proc, port: JSON.parse(line).benchPort });
+    });
+    proc.on('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)));
+  });
+}
+
+const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say OK' }] });
+const STREAM_BODY = JSON.stringify({
+  model: 'bench',
+  messages: [{ role: 'user', content: 'Say OK' }],
+  stream: true,
+});
+
+function once(agent, port, path, body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${BENCH_KEY}`,
+        },
+      },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** Open-loop constant-rate load; latency from each request's due time to its last byte. */
+async function load(port, path, body, rate, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const total = Math.round(rate * seconds);
+  const lat = new Float64Array(total);
+  let errors = 0;
+  let sent = 0;
+  const pending = [];
+  const t0 = performance.now() + 50;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && t0 + (sent * 1000) / rate <= now) {
+        const i = sent++;
+        const due = t0 + (i * 1000) / rate;
+        pending.push(
+          once(agent, port, path, body).then((status) => {
+            lat[i] = performance.now() - due;
+            if (status !== 200) errors++;
+          }),
+        );
+      }
+      if (sent < total) setImmediate(tick);
+      else resolve();
+    };
+    setImmediate(tick);
+  });
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = Array.from(lat).sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { requests: total, errors, p50: q(0.5), p99: q(0.99) };
+}
+
+function rssMiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(argv) {
+  const flag = (name, dflt) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? Number(argv[i + 1]) : dflt;
+  };
+  const rate = flag('--rate', 1000);
+  const seconds = flag('--seconds', 20);
+  const soak = flag('--soak', 0);
+  const dir = mkdtempSync(join(tmpdir(), 'costwise-bench-'));
+  const upstream = await child(['upstream']);
+  const gateway = await child(['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')]);
+  const fmt = (x) => x.toFixed(3).padStart(8);
+  try {
+    console.log(
+      `open-loop ${rate} req/s for ${seconds} s per run; 3 processes (fake upstream, gateway, load generator); ledger SQLite WAL, auth and metrics on`,
+    );
+    // warm-up: JIT, connection pools, SQLite pages
+    await load(upstream.port, '/v1/chat/completions', BODY, rate, 2);
+    await load(gateway.port, '/v1/chat/completions', BODY, rate, 2);
+    const results = [];
+    for (const [label, body] of [
+      ['non-streaming', BODY],
+      ['streaming', STREAM_BODY],
+    ]) {
+      const direct = await load(upstream.port, '/v1/chat/completions', body, rate, seconds);
+      const via = await load(gateway.port, '/v1/chat/completions', body, rate, seconds);
+      results.push({ label, direct, via });
+      console.log(
+        `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors}`,
+      );
+    }
+    if (soak > 0) {
+      const r = await load(gateway.port, '/v1/chat/completions', BODY, rate, soak);
+      console.log(
+        `soak ${soak} s through the gateway: p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms errors ${r.errors}`,
+      );
+    }
+    console.log(
+      `gateway RSS after the runs${soak > 0 ? ` and a ${soak} s soak` : ''}: ${rssMiB(gateway.proc.pid).toFixed(1)} MiB`,
+    );
+    const metrics = await new Promise((resolve) => {
+      http.get({ host: '127.0.0.1', port: gateway.port, path: '/metrics' }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+      });
+    });
+    const count = /costwise_gateway_overhead_seconds_count\{stream="false"\} (\d+)/.exec(metrics)?.[1];
+    const sum = /costwise_gateway_overhead_seconds_sum\{stream="false"\} ([\d.e-]+)/.exec(metrics)?.[1];
+    if (count && sum)
+      console.log(
+        `self-reported overhead (non-streaming, mean over ${count}): ${((Number(sum) / Number(count)) * 1000).toFixed(3)} ms`,
+      );
+  } finally {
+    gateway.proc.kill('SIGTERM');
+    upstream.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === 'upstream') serveUpstream();
+else if (mode === 'gateway') await serveGateway(rest[0], rest[1]);
+else if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));
