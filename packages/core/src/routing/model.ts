@@ -84,6 +84,8 @@ export interface RouterModel {
   readonly shapeStd: readonly number[];
   readonly strongWins: { readonly bias: number; readonly weights: Float32Array };
   readonly weakWins: { readonly bias: number; readonly weights: Float32Array } | null;
+  /** idf, strong-head weight and weak-head weight of each vocabulary entry side by side (one cache line). */
+  readonly packed: Float32Array;
   /** Scratch space for scoring (term counts by vocabulary index, and which were touched). */
   readonly scratch: { readonly counts: Float64Array; readonly touched: number[] };
 }
@@ -160,24 +162,30 @@ export function loadRouterModel(json: unknown): RouterModel {
     bucketIndex[bucket] = i;
   }
   const width = size + SHAPE_FEATURES.length;
+  const idf = readFloat32(file.vocabulary.idf, 'model.vocabulary.idf', size);
+  const strongWeights = readFloat32(file.heads.strongWins.weights, 'model.heads.strongWins.weights', width);
+  const weakWeights = file.heads.weakWins
+    ? readFloat32(file.heads.weakWins.weights, 'model.heads.weakWins.weights', width)
+    : null;
+  const packed = new Float32Array(size * 3);
+  for (let i = 0; i < size; i++) {
+    packed[3 * i] = idf[i] ?? 0;
+    packed[3 * i + 1] = strongWeights[i] ?? 0;
+    packed[3 * i + 2] = weakWeights?.[i] ?? 0;
+  }
   return {
+    packed,
     scratch: { counts: new Float64Array(size), touched: [] },
     file,
     hashBits: file.hashBits,
     bigrams: file.bigrams,
     shapeWeight: file.shapeWeight,
     bucketIndex,
-    idf: readFloat32(file.vocabulary.idf, 'model.vocabulary.idf', size),
+    idf,
     shapeMean: file.shape.mean,
     shapeStd: file.shape.std,
-    strongWins: {
-      bias: file.heads.strongWins.bias,
-      weights: readFloat32(file.heads.strongWins.weights, 'model.heads.strongWins.weights', width),
-    },
-    weakWins: file.heads.weakWins && {
-      bias: file.heads.weakWins.bias,
-      weights: readFloat32(file.heads.weakWins.weights, 'model.heads.weakWins.weights', width),
-    },
+    strongWins: { bias: file.heads.strongWins.bias, weights: strongWeights },
+    weakWins: file.heads.weakWins && weakWeights && { bias: file.heads.weakWins.bias, weights: weakWeights },
   };
 }
 
@@ -208,12 +216,14 @@ export function scorePrompt(model: RouterModel, prompt: string): RouterScore {
   let norm2 = 0;
   let dotStrong = 0;
   let dotWeak = 0;
+  const packed = model.packed;
   for (const index of touched) {
-    const v = (1 + Math.log(counts[index] ?? 1)) * (model.idf[index] ?? 0);
+    const at = 3 * index;
+    const v = (1 + Math.log(counts[index] ?? 1)) * (packed[at] ?? 0);
     counts[index] = 0;
     norm2 += v * v;
-    dotStrong += v * (strong[index] ?? 0);
-    if (weak) dotWeak += v * (weak.weights[index] ?? 0);
+    dotStrong += v * (packed[at + 1] ?? 0);
+    dotWeak += v * (packed[at + 2] ?? 0);
   }
   const inv = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
   let zStrong = model.strongWins.bias + dotStrong * inv;
