@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { seededRandom } from '../random.js';
 
 /**
  * How requests sharing one cacheable prefix arrive. Every request, hit or miss, leaves the prefix in
@@ -45,17 +46,7 @@ export function cacheHitRate(arrivals: ArrivalProcess, ttlSeconds: number): numb
   }
 }
 
-/** mulberry32: a small seeded generator, so that simulations are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random.js';
 
 /** Arrival times of `requests` requests drawn from the process. */
 export function sampleArrivals(arrivals: ArrivalProcess, requests: number, seed = 1): number[] {

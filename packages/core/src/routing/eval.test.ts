@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assignFolds,
-  callsToReach,
-  evaluateRouter,
-  mulberry32,
-  quantileSorted,
-  type RoutedOutcome,
-} from './eval.js';
+import { seededRandom as mulberry32 } from '../random.js';
+import { assignFolds, callsToReach, evaluateRouter, quantileSorted, type RoutedOutcome } from './eval.js';
 
 const o = (score: number, weakCorrect: boolean, strongCorrect: boolean): RoutedOutcome => ({
   score,

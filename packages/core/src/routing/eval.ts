@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { seededRandom } from '../random.js';
 
 /** One routed prompt's outcome: its score and whether each model answered it right. */
 export interface RoutedOutcome {
@@ -189,24 +190,12 @@ export function evaluateRouter(outcomes: readonly RoutedOutcome[], bins = 10): R
   };
 }
 
-/** A deterministic PRNG (mulberry32) for fold assignment. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fold of each row for k-fold cross-validation: a seeded Fisher–Yates shuffle, then round-robin. */
 export function assignFolds(n: number, folds: number, seed: number): Int32Array {
   if (!Number.isInteger(folds) || folds < 2 || folds > n) {
     throw invalidInput('folds', `must be an integer from 2 to the number of rows (${n})`);
   }
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,11 +1,4 @@
-export {
-  assignFolds,
-  callsToReach,
-  crossValidatedScores,
-  evaluateRouter,
-  mulberry32,
-  quantileSorted,
-} from './eval.js';
+export { assignFolds, callsToReach, crossValidatedScores, evaluateRouter, quantileSorted } from './eval.js';
 export type { CurvePoint, RoutedOutcome, RouterEvaluation } from './eval.js';
 export { fnv1a, hashedTermCounts, SHAPE_FEATURES, shapeFeatures } from './features.js';
 export type { ShapeFeature } from './features.js';
