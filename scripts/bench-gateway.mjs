@@ -5,9 +5,11 @@
 // (no coordinated omission). Reports p50/p99 direct, through the gateway, and the difference, for
 // non-streaming and streaming requests, and the gateway's RSS at the end.
 //
-//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0]
+//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features]
 //   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
-//   node scripts/bench-gateway.mjs gateway UPSTREAM DB  (child: gateway; prints {"port"})
+//   node scripts/bench-gateway.mjs gateway UPSTREAM DB [features]  (child: gateway; prints {"port"})
+// --features (issue 8) adds a second gateway with a budgeted, rate-limited key, a complexity route and the
+// response cache on, and sends it a distinct prompt per request (every one a cache miss that is stored).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
@@ -47,12 +49,40 @@ function serveUpstream() {
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
 }
 
-async function serveGateway(upstream, db) {
+async function serveGateway(upstream, db, features) {
   const { startGateway, validateConfig, createLogger } = await import('../packages/gateway/dist/index.js');
+  const prices = { inputMtok: 0.15, outputMtok: 0.6, cacheReadMtok: 0.075 };
+  const extra = features
+    ? {
+        models: [
+          { name: 'bench', provider: 'oa', model: 'gpt-4o-mini', prices },
+          {
+            name: 'bench-strong',
+            provider: 'oa',
+            model: 'gpt-4o',
+            prices: { inputMtok: 2.5, outputMtok: 10 },
+          },
+        ],
+        routes: [
+          { name: 'auto', strategy: 'complexity', weak: 'bench', strong: 'bench-strong', threshold: 0.05 },
+        ],
+        keys: [
+          { name: 'bench', key: BENCH_KEY, budgetUsd: 1e6, budgetWindow: 'day', rpm: 10_000_000, tpm: 1e12 },
+        ],
+        cache: { responses: { enabled: true, ttlSeconds: 3600, store: 'memory' } },
+      }
+    : {};
+  // budget-two-processes.test.ts: a budgeted key whose counters live in a Redis shared with another gateway
+  const budgetUsd = process.env.COSTWISE_BENCH_BUDGET_USD;
+  const redis = process.env.COSTWISE_BENCH_REDIS;
+  const shared =
+    budgetUsd !== undefined && redis !== undefined
+      ? { keys: [{ name: 'bench', key: BENCH_KEY, budgetUsd: Number(budgetUsd), budgetWindow: 'day' }] }
+      : {};
   const config = validateConfig(
     {
       server: { port: 0 },
-      storage: { url: `sqlite://${db}` },
+      storage: { url: `sqlite://${db}`, ...(redis !== undefined ? { redis } : {}) },
       adminKey: 'admin-0123456789',
       logging: { level: 'warn' },
       providers: [{ id: 'oa', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'sk-upstream' }],
@@ -65,10 +95,18 @@ async function serveGateway(upstream, db) {
         },
       ],
       keys: [{ name: 'bench', key: BENCH_KEY }],
+      ...extra,
+      ...shared,
     },
     {},
   );
-  const running = await startGateway(config, { logger: createLogger('warn'), defaultMetrics: true });
+  const running = await startGateway(config, {
+    logger: createLogger('warn'),
+    defaultMetrics: true,
+    ...(process.env.COSTWISE_BENCH_REDIS_PREFIX
+      ? { redisPrefix: process.env.COSTWISE_BENCH_REDIS_PREFIX }
+      : {}),
+  });
   console.log(JSON.stringify({ benchPort: running.port }));
   const stop = async () => {
     await running.stop();
@@ -95,6 +133,9 @@ export function child(args) {
 }
 
 const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say OK' }] });
+/** A distinct prompt per request, to the complexity route: every request routes, reserves and misses the cache. */
+const FEATURE_BODY = (i) =>
+  JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `Say OK (${i})` }] });
 const STREAM_BODY = JSON.stringify({
   model: 'bench',
   messages: [{ role: 'user', content: 'Say OK' }],
@@ -142,7 +183,7 @@ async function load(port, path, body, rate, seconds) {
         const i = sent++;
         const due = t0 + (i * 1000) / rate;
         pending.push(
-          once(agent, port, path, body).then((status) => {
+          once(agent, port, path, typeof body === 'function' ? body(i) : body).then((status) => {
             lat[i] = performance.now() - due;
             if (status !== 200) errors++;
           }),
@@ -173,10 +214,50 @@ async function main(argv) {
   const rate = flag('--rate', 1000);
   const seconds = flag('--seconds', 20);
   const soak = flag('--soak', 0);
+  const features = argv.includes('--features');
   const dir = mkdtempSync(join(tmpdir(), 'costwise-bench-'));
   const upstream = await child(['upstream']);
   const gateway = await child(['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')]);
   const fmt = (x) => x.toFixed(3).padStart(8);
+  if (features) {
+    const featured = await child([
+      'gateway',
+      `http://127.0.0.1:${upstream.port}`,
+      join(dir, 'bench-features.db'),
+      'features',
+    ]);
+    try {
+      console.log(
+        `open-loop ${rate} req/s for ${seconds} s per run, non-streaming; part-1 gateway vs budgets + complexity route + response cache (misses)`,
+      );
+      await load(upstream.port, '/v1/chat/completions', BODY, rate, 2);
+      await load(gateway.port, '/v1/chat/completions', BODY, rate, 2);
+      await load(featured.port, '/v1/chat/completions', FEATURE_BODY, rate, 2);
+      const direct = await load(upstream.port, '/v1/chat/completions', FEATURE_BODY, rate, seconds);
+      // features first, then part 1, then features again: drift in the machine's load shows as a gap
+      const feat = await load(featured.port, '/v1/chat/completions', FEATURE_BODY, rate, seconds);
+      const plain = await load(gateway.port, '/v1/chat/completions', BODY, rate, seconds);
+      const feat2 = await load(featured.port, '/v1/chat/completions', FEATURE_BODY, rate, seconds);
+      for (const [label, r] of [
+        ['part 2 features', feat],
+        ['part 1', plain],
+        ['features again', feat2],
+      ])
+        console.log(
+          `${label.padEnd(16)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms | added p50 ${fmt(r.p50 - direct.p50)} ms p99 ${fmt(r.p99 - direct.p99)} ms | errors ${r.errors}`,
+        );
+      console.log(
+        `features over part 1: p50 ${fmt(feat.p50 - plain.p50)} ms p99 ${fmt(feat.p99 - plain.p99)} ms`,
+      );
+    } finally {
+      featured.proc.kill('SIGTERM');
+      gateway.proc.kill('SIGTERM');
+      upstream.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     console.log(
       `open-loop ${rate} req/s for ${seconds} s per run; 3 processes (fake upstream, gateway, load generator); ledger SQLite WAL, auth and metrics on`,
@@ -228,5 +309,5 @@ async function main(argv) {
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'upstream') serveUpstream();
-else if (mode === 'gateway') await serveGateway(rest[0], rest[1]);
+else if (mode === 'gateway') await serveGateway(rest[0], rest[1], rest[2] === 'features');
 else if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

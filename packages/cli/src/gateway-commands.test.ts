@@ -61,6 +61,8 @@ describe('costwise usage', () => {
       requestedModel: 'claude-sonnet',
       route: null,
       decision: null,
+      reason: null,
+      wouldCostNanoUsd: null,
       provider: 'anthropic',
       upstreamModel: 'claude-3-5-sonnet-20241022',
       latencyMs: 10,

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { defaultRouterModel, loadRouterModel, type RouterModel } from '@costwise/core';
 import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from './config/index.js';
@@ -6,6 +10,20 @@ import { LedgerWriter, openLedgerStore, type LedgerStore } from './ledger/index.
 import { createApp } from './http/app.js';
 import { routeModels, type GatewayContext } from './http/gateway-context.js';
 import { KeyRing } from './http/keys.js';
+import { KeyBudgets, MemoryBudgetStore, RedisBudgetStore, type BudgetStore } from './budgets/index.js';
+import {
+  MemoryResponseCache,
+  RedisResponseCache,
+  SingleFlight,
+  type CachedResponse,
+  type ResponseCache,
+} from './cache/index.js';
+import {
+  CircuitBreakers,
+  complexityRouter,
+  ConversationAffinity,
+  type ComplexityRouter,
+} from './routing/index.js';
 import { createUpstreamClient, type UpstreamClient } from './http/upstream-client.js';
 import { GatewayMetrics } from './http/metrics.js';
 
@@ -23,6 +41,22 @@ export interface GatewayOptions {
   readonly upstream?: UpstreamClient;
   readonly now?: () => number;
   readonly defaultMetrics?: boolean;
+  /** Namespace of this gateway's Redis keys (tests use one per run). */
+  readonly redisPrefix?: string;
+  readonly random?: () => number;
+}
+
+/** Each complexity route's router (the bundled one, or `model:` read from a file) and its threshold. */
+async function loadRouters(config: GatewayConfig, cwd: string): Promise<Map<string, ComplexityRouter>> {
+  const out = new Map<string, ComplexityRouter>();
+  for (const r of config.routes) {
+    if (r.strategy !== 'complexity') continue;
+    let model: RouterModel;
+    if (r.model === undefined) model = await defaultRouterModel();
+    else model = loadRouterModel(JSON.parse(await readFile(resolve(cwd, r.model), 'utf8')) as unknown);
+    out.set(r.name, complexityRouter(model, r.threshold));
+  }
+  return out;
 }
 
 /** A logger that never writes keys: auth headers and key fields are redacted wherever they appear. */
@@ -45,16 +79,39 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const writer = new LedgerWriter(store, config.storage.batchRows, (error, rows) => {
     logger.error({ err: (error as Error).message, rows }, 'ledger batch failed');
   });
+  const cwd = opts.cwd ?? process.cwd();
+  const clock = (): number => performance.now();
+  const now = opts.now ?? Date.now;
+  const redisUrl = config.storage.redis;
+  const prefix = opts.redisPrefix ?? 'costwise:';
+  const budgetStore: BudgetStore =
+    redisUrl === undefined ? new MemoryBudgetStore() : await RedisBudgetStore.open(redisUrl, prefix);
+  const cacheConfig = config.cache.responses;
+  let responseCache: ResponseCache | null = null;
+  if (cacheConfig.enabled)
+    responseCache =
+      cacheConfig.store === 'redis' && redisUrl !== undefined
+        ? await RedisResponseCache.open(redisUrl, prefix)
+        : new MemoryResponseCache(cacheConfig.maxEntries, now);
   const context: GatewayContext = {
     config,
     models: routeModels(config, logger),
-    keys: new KeyRing(config.keys),
+    keys: new KeyRing(config.keys, store, now),
+    routes: new Map(config.routes.map((r) => [r.name, r])),
+    routers: await loadRouters(config, cwd),
+    breakers: new CircuitBreakers(config.circuitBreaker.failures, config.circuitBreaker.cooldownMs, clock),
+    affinity: new ConversationAffinity(clock),
+    budgets: new KeyBudgets(budgetStore, (key, sinceMs) => store.keySpend(key, sinceMs)),
+    responseCache,
+    flights: new SingleFlight<CachedResponse | null>(),
+    random: opts.random ?? Math.random,
+    sleep: (ms) => delay(ms),
     store,
     writer,
     metrics,
     logger,
-    now: opts.now ?? Date.now,
-    clock: () => performance.now(),
+    now,
+    clock,
     upstream: opts.upstream ?? createUpstreamClient(),
     newId: () => `cw-${randomUUID()}`,
   };
@@ -63,6 +120,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     context,
     async close() {
       await writer.flush();
+      await budgetStore.close();
+      await responseCache?.close();
       await store.close();
     },
   };

@@ -5,3 +5,8 @@ export { startGateway, type RunningGateway } from './server.js';
 export { createProvider, PROVIDER_FACTORIES } from './providers/index.js';
 export type { ClientApi, Provider, ProviderCapabilities } from './providers/index.js';
 export { GatewayMetrics } from './http/metrics.js';
+export * from './budgets/index.js';
+export * from './cache/index.js';
+export * from './routing/index.js';
+export * from './savings/index.js';
+export type { KeyRowJson } from './http/admin.js';

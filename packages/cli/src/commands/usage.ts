@@ -1,8 +1,11 @@
 import { CostwiseError, invalidInput } from '@costwise/core';
 import {
+  ledgerSavings,
   loadConfig,
   openLedgerStore,
+  savingsContext,
   USAGE_GROUPS,
+  type SavingsReport,
   type UsageGroup,
   type UsageReport,
 } from '@costwise/gateway';
@@ -16,6 +19,7 @@ export interface UsageFlags {
   readonly since?: string;
   readonly until?: string;
   readonly config?: string;
+  readonly savings?: boolean;
   readonly json?: boolean;
 }
 
@@ -48,6 +52,49 @@ export function renderUsage(by: UsageGroup, r: UsageReport): string {
   )}\n`;
 }
 
+export function renderSavings(r: SavingsReport): string {
+  const rows = r.rows.map((x) => [
+    x.route ?? '(none)',
+    x.model,
+    int(x.requests),
+    int(x.cacheHits),
+    usd(x.actualUsd),
+    usd(x.baselineUsd),
+    usd(x.routingUsd),
+    usd(x.responseCacheUsd),
+    usd(x.promptCacheUsd),
+  ]);
+  rows.push([
+    'total',
+    '',
+    int(r.requests),
+    int(r.rows.reduce((s, x) => s + x.cacheHits, 0)),
+    usd(r.actualUsd),
+    usd(r.baselineUsd),
+    usd(r.byLever.routing),
+    usd(r.byLever.responseCache),
+    usd(r.byLever.promptCache),
+  ]);
+  const saved = r.baselineUsd > 0 ? ` (${((r.savedUsd / r.baselineUsd) * 100).toFixed(1)}%)` : '';
+  return `${table(
+    [
+      'route',
+      'answered by',
+      'requests',
+      'cache hits',
+      'actual',
+      'baseline',
+      'routing',
+      'response cache',
+      'prompt cache',
+    ],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  )}\nsaved ${usd(r.savedUsd)}${saved} against every request on its route's strongest model, uncached${
+    r.unknownCostRequests > 0 ? `; ${String(r.unknownCostRequests)} requests of unknown cost left out` : ''
+  }\n`;
+}
+
 /** `costwise usage`: what the ledger recorded, grouped, through the gateway's own store code. */
 export async function usageCommand(f: UsageFlags, io: CliIo): Promise<number> {
   try {
@@ -57,6 +104,15 @@ export async function usageCommand(f: UsageFlags, io: CliIo): Promise<number> {
     const config = await loadConfig(configPath(f.config, io), io.env);
     const store = await openLedgerStore(config.storage.url, io.cwd);
     try {
+      if (f.savings === true) {
+        const { models, routes } = savingsContext(config);
+        const savings = await ledgerSavings(store, models, routes, {
+          ...(sinceMs !== undefined ? { sinceMs } : {}),
+          ...(untilMs !== undefined ? { untilMs } : {}),
+        });
+        io.stdout(f.json ? `${JSON.stringify(savings, null, 2)}\n` : renderSavings(savings));
+        return 0;
+      }
       const report = await store.usage({
         groupBy: by,
         ...(sinceMs !== undefined ? { sinceMs } : {}),

@@ -1,4 +1,4 @@
-import { PriceOverridesSchema } from '@costwise/core';
+import { PriceOverridesSchema, ThresholdTargetSchema } from '@costwise/core';
 import { z } from 'zod';
 
 /** Every provider kind the gateway can call; each has one folder under `providers/`. */
@@ -22,6 +22,11 @@ export const ProviderConfigSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(600_000),
   /** Until the upstream's response headers arrive. */
   firstByteTimeoutMs: z.number().int().positive().default(60_000),
+  /**
+   * Providers with explicit prompt caching (Anthropic): place cache_control breakpoints on the static
+   * prefix of requests that carry none. Ignored by providers that cache automatically.
+   */
+  autoCacheControl: z.boolean().default(true),
   /** The provider id in @pydantic/genai-prices (defaults from the kind: openai, anthropic, google). */
   priceProvider: z.string().min(1).optional(),
 });
@@ -33,12 +38,68 @@ export const ModelConfigSchema = z.strictObject({
   /** The model id sent upstream. */
   model: z.string().min(1),
   prices: PriceOverridesSchema.optional(),
+  /** Context window in tokens (defaults from core's catalog of closed models; used by `cheapest` routes). */
+  contextTokens: z.number().int().positive().optional(),
 });
 
-export const KeyConfigSchema = z.strictObject({
+export const BUDGET_WINDOWS = ['day', 'month', 'total'] as const;
+export type BudgetWindow = (typeof BUDGET_WINDOWS)[number];
+
+/** A key's limits; every one optional (absent = unlimited). Shared by `keys:` and `POST /admin/keys`. */
+export const KeyLimitsSchema = z.strictObject({
+  /** USD per budgetWindow (UTC day, UTC month or all time). */
+  budgetUsd: z.number().nonnegative().optional(),
+  budgetWindow: z.enum(BUDGET_WINDOWS).default('total'),
+  /** Requests per minute. */
+  rpm: z.number().int().positive().optional(),
+  /** Tokens per minute (input estimated at admission, output counted when it completes). */
+  tpm: z.number().int().positive().optional(),
+  /** Model or route names this key may ask for (absent = all). */
+  allowedModels: z.array(z.string().min(1)).min(1, 'give at least one name, or leave it out').optional(),
+});
+
+export const KeyConfigSchema = KeyLimitsSchema.extend({
   name: z.string().min(1),
   key: z.string().min(8, 'a virtual key needs at least 8 characters'),
 });
+
+const routeName = z.string().min(1);
+export const RouteConfigSchema = z.discriminatedUnion('strategy', [
+  z.strictObject({
+    name: routeName,
+    strategy: z.literal('fallback'),
+    /** Model names tried in order on errors, 429s and time-outs. */
+    targets: z.array(z.string().min(1)).min(1, 'give at least one model name'),
+    /** Backoff before the next target: backoffMs × 2^attempt × a random factor in [0.5, 1). */
+    backoffMs: z.number().int().nonnegative().default(50),
+  }),
+  z.strictObject({
+    name: routeName,
+    strategy: z.literal('cheapest'),
+    candidates: z.array(z.string().min(1)).min(1, 'give at least one model name'),
+    /** Output tokens assumed when a request sets no max_tokens. */
+    expectedOutputTokens: z.number().int().positive().default(500),
+  }),
+  z.strictObject({
+    name: routeName,
+    strategy: z.literal('complexity'),
+    weak: z.string().min(1),
+    strong: z.string().min(1),
+    /** A score threshold (number) or a target the threshold is chosen from on the router's calibration curve. */
+    threshold: z.union([z.number(), ThresholdTargetSchema]).default({ strongShare: 0.5 }),
+    /** A router file from `costwise route train` (default: the bundled router). */
+    model: z.string().min(1).optional(),
+  }),
+]);
+
+export const CircuitBreakerSchema = z
+  .strictObject({
+    /** Consecutive failures of one provider that open its circuit. */
+    failures: z.number().int().positive().default(5),
+    /** How long an open circuit refuses calls before one trial call. */
+    cooldownMs: z.number().int().positive().default(30_000),
+  })
+  .prefault({});
 
 export const GatewayConfigSchema = z
   .strictObject({
@@ -60,6 +121,31 @@ export const GatewayConfigSchema = z
           .default('sqlite://.costwise/costwise.db'),
         /** Rows per write batch. */
         batchRows: z.number().int().positive().default(256),
+        /** redis://host:port: budgets, limits and the response cache shared by several gateway instances. */
+        redis: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379')
+          .optional(),
+      })
+      .prefault({}),
+    budgets: z
+      .strictObject({
+        /** max_tokens assumed for the worst-case reservation when a request sets none. */
+        defaultMaxTokens: z.number().int().positive().default(4096),
+      })
+      .prefault({}),
+    circuitBreaker: CircuitBreakerSchema,
+    cache: z
+      .strictObject({
+        responses: z
+          .strictObject({
+            enabled: z.boolean().default(false),
+            ttlSeconds: z.number().int().positive().default(3600),
+            store: z.enum(['memory', 'redis']).default('memory'),
+            /** Entries kept by the memory store (least recently stored dropped first). */
+            maxEntries: z.number().int().positive().default(10_000),
+          })
+          .prefault({}),
       })
       .prefault({}),
     adminKey: z.string().min(8, 'the admin key needs at least 8 characters').optional(),
@@ -73,6 +159,7 @@ export const GatewayConfigSchema = z
     providers: z.array(ProviderConfigSchema).default([]),
     models: z.array(ModelConfigSchema).default([]),
     keys: z.array(KeyConfigSchema).default([]),
+    routes: z.array(RouteConfigSchema).default([]),
   })
   .superRefine((c, ctx) => {
     const ids = new Set<string>();
@@ -102,16 +189,53 @@ export const GatewayConfigSchema = z
       names.add(m.name);
     });
     const keys = new Set<string>();
+    const keyNames = new Set<string>();
     c.keys.forEach((k, i) => {
       if (keys.has(k.key))
         ctx.addIssue({ code: 'custom', path: ['keys', i, 'key'], message: 'the same key is given twice' });
+      if (keyNames.has(k.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['keys', i, 'name'],
+          message: `duplicate key name "${k.name}"`,
+        });
       keys.add(k.key);
+      keyNames.add(k.name);
     });
+    c.routes.forEach((r, i) => {
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i, 'name'],
+          message: `"${r.name}" is already a model or route name`,
+        });
+      names.add(r.name);
+      const targets =
+        r.strategy === 'fallback' ? r.targets : r.strategy === 'cheapest' ? r.candidates : [r.weak, r.strong];
+      const field = r.strategy === 'fallback' ? 'targets' : r.strategy === 'cheapest' ? 'candidates' : null;
+      targets.forEach((t, j) => {
+        if (!c.models.some((m) => m.name === t))
+          ctx.addIssue({
+            code: 'custom',
+            path: field === null ? ['routes', i, j === 0 ? 'weak' : 'strong'] : ['routes', i, field, j],
+            message: `"${t}" is not a model name under models:`,
+          });
+      });
+    });
+    if (c.cache.responses.store === 'redis' && c.storage.redis === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cache', 'responses', 'store'],
+        message: 'store: redis needs storage.redis (e.g. redis://127.0.0.1:6379)',
+      });
   });
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+export type KeyConfig = z.infer<typeof KeyConfigSchema>;
+export type KeyLimits = z.infer<typeof KeyLimitsSchema>;
+export type RouteConfig = z.infer<typeof RouteConfigSchema>;
 
 /** The JSON Schema of `costwise.yaml` (input side: defaults are optional). */
 export function gatewayConfigJsonSchema(): Record<string, unknown> {

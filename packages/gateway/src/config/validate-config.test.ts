@@ -32,8 +32,14 @@ describe('costwise.yaml', () => {
 
   it('examples/costwise.yaml validates', () => {
     const text = readFileSync(new URL('../../../../examples/costwise.yaml', import.meta.url), 'utf8');
-    const c = parseConfigText(text, { ...env, GEMINI_API_KEY: 'g' });
+    const c = parseConfigText(text, { ...env, GEMINI_API_KEY: 'g', CI_KEY: 'sk-ci-0123456789' });
     expect(c.providers.map((p) => p.kind)).toEqual(['openai', 'anthropic', 'gemini', 'openai-compatible']);
+    expect(c.routes.map((r) => `${r.name}:${r.strategy}`)).toEqual([
+      'auto:complexity',
+      'reliable:fallback',
+      'cheapest:cheapest',
+    ]);
+    expect(c.keys[1]).toMatchObject({ name: 'ci', budgetUsd: 5, budgetWindow: 'day' });
   });
 
   it('the bare ${ENV} form of the issue text parses too, inside flow maps', () => {
@@ -105,11 +111,70 @@ describe('costwise.yaml', () => {
     expect(Object.keys(schema.properties)).toEqual([
       'server',
       'storage',
+      'budgets',
+      'circuitBreaker',
+      'cache',
       'adminKey',
       'logging',
       'providers',
       'models',
       'keys',
+      'routes',
     ]);
+  });
+});
+
+describe('costwise.yaml, issue 8 sections', () => {
+  const base = {
+    providers: [{ id: 'oa', kind: 'openai', baseUrl: 'https://api.openai.com/v1' }],
+    models: [
+      { name: 'a', provider: 'oa', model: 'gpt-4o-mini' },
+      { name: 'b', provider: 'oa', model: 'gpt-4o' },
+    ],
+  };
+  it.each([
+    [
+      { routes: [{ name: 'r', strategy: 'fallback', targets: ['a', 'nope'] }] },
+      'routes[0].targets[1]',
+      'not a model name',
+    ],
+    [
+      { routes: [{ name: 'a', strategy: 'cheapest', candidates: ['b'] }] },
+      'routes[0].name',
+      'already a model or route name',
+    ],
+    [
+      { routes: [{ name: 'r', strategy: 'complexity', weak: 'a', strong: 'zzz' }] },
+      'routes[0].strong',
+      'not a model name',
+    ],
+    [{ keys: [{ name: 'k', key: 'sk-0123456789', budgetWindow: 'week' }] }, 'keys[0].budgetWindow', ''],
+    [
+      { cache: { responses: { enabled: true, store: 'redis' } } },
+      'cache.responses.store',
+      'needs storage.redis',
+    ],
+  ])('%j is refused at %s', (over, path, message) => {
+    expect(() => validateConfig({ ...base, ...over }, {})).toThrow(path);
+    if (message !== '') expect(() => validateConfig({ ...base, ...over }, {})).toThrow(message);
+  });
+
+  it('a complexity threshold may be a number or a target; the key window defaults to total', () => {
+    const c = validateConfig(
+      {
+        ...base,
+        routes: [
+          { name: 'x', strategy: 'complexity', weak: 'a', strong: 'b', threshold: 0.5 },
+          { name: 'y', strategy: 'complexity', weak: 'a', strong: 'b', threshold: { quality: 0.8 } },
+        ],
+        keys: [{ name: 'k', key: 'sk-0123456789', budgetUsd: 3 }],
+      },
+      {},
+    );
+    expect(c.routes.map((r) => (r.strategy === 'complexity' ? r.threshold : null))).toEqual([
+      0.5,
+      { quality: 0.8 },
+    ]);
+    expect(c.keys[0]?.budgetWindow).toBe('total');
   });
 });

@@ -9,6 +9,7 @@ export type GatewayErrorKind =
   | 'permission'
   | 'not_found'
   | 'too_large'
+  | 'rate_limit'
   | 'upstream'
   | 'timeout'
   | 'unavailable';
@@ -19,6 +20,7 @@ export const STATUS_OF: Readonly<Record<GatewayErrorKind, number>> = {
   permission: 403,
   not_found: 404,
   too_large: 413,
+  rate_limit: 429,
   upstream: 502,
   timeout: 504,
   unavailable: 503,
@@ -45,6 +47,7 @@ const OPENAI_ERROR_TYPE: Readonly<Record<GatewayErrorKind, string>> = {
   permission: 'permission_error',
   not_found: 'invalid_request_error',
   too_large: 'invalid_request_error',
+  rate_limit: 'rate_limit_error',
   upstream: 'api_error',
   timeout: 'timeout',
   unavailable: 'api_error',
@@ -56,6 +59,7 @@ const ANTHROPIC_ERROR_TYPE: Readonly<Record<GatewayErrorKind, string>> = {
   permission: 'permission_error',
   not_found: 'not_found_error',
   too_large: 'request_too_large',
+  rate_limit: 'rate_limit_error',
   upstream: 'api_error',
   timeout: 'timeout_error',
   unavailable: 'overloaded_error',
@@ -92,7 +96,7 @@ export const CLIENT_APIS: Readonly<Record<ClientApi, ClientApiShape>> = {
         message,
         type: OPENAI_ERROR_TYPE[kind],
         param: null,
-        code: kind === 'not_found' ? 'model_not_found' : null,
+        code: kind === 'not_found' ? 'model_not_found' : kind === 'rate_limit' ? 'rate_limit_exceeded' : null,
       },
     }),
     streamError: (message) => sseJson({ error: { message, type: 'api_error', param: null, code: null } }),

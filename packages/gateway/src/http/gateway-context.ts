@@ -1,6 +1,9 @@
-import { resolvePrice, type ResolvedPrice } from '@costwise/core';
+import { findClosedModel, resolvePrice, type ResolvedPrice } from '@costwise/core';
 import type { Logger } from 'pino';
-import type { GatewayConfig, ModelConfig } from '../config/index.js';
+import type { KeyBudgets } from '../budgets/index.js';
+import type { ResponseCache, SingleFlight, CachedResponse } from '../cache/index.js';
+import type { GatewayConfig, ModelConfig, RouteConfig } from '../config/index.js';
+import type { CircuitBreakers, ComplexityRouter, ConversationAffinity } from '../routing/index.js';
 import type { LedgerStore, LedgerWriter } from '../ledger/index.js';
 import { createProvider, type Provider } from '../providers/index.js';
 import { KeyRing } from './keys.js';
@@ -13,6 +16,8 @@ export interface RoutedModel {
   readonly provider: Provider;
   readonly price: ResolvedPrice | null;
   readonly priceProblem: string | null;
+  /** Context window in tokens (models[].contextTokens, else core's catalog; null when unknown). */
+  readonly contextTokens: number | null;
 }
 
 /** Everything a request handler needs, injected (tests may pass their own clock, ids and upstream client). */
@@ -20,6 +25,17 @@ export interface GatewayContext {
   readonly config: GatewayConfig;
   readonly models: ReadonlyMap<string, RoutedModel>;
   readonly keys: KeyRing;
+  readonly routes: ReadonlyMap<string, RouteConfig>;
+  readonly routers: ReadonlyMap<string, ComplexityRouter>;
+  readonly breakers: CircuitBreakers;
+  readonly affinity: ConversationAffinity;
+  readonly budgets: KeyBudgets;
+  /** Null when cache.responses.enabled is false. */
+  readonly responseCache: ResponseCache | null;
+  readonly flights: SingleFlight<CachedResponse | null>;
+  /** In [0, 1): backoff jitter. */
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly store: LedgerStore;
   readonly writer: LedgerWriter;
   readonly metrics: GatewayMetrics;
@@ -55,7 +71,8 @@ export function routeModels(config: GatewayConfig, logger: Logger): Map<string, 
         `no price: costs of ${m.name} will be recorded as unknown (give models[].prices): ${priceProblem}`,
       );
     }
-    out.set(m.name, { config: m, provider, price, priceProblem });
+    const contextTokens = m.contextTokens ?? findClosedModel(m.model)?.contextTokens ?? null;
+    out.set(m.name, { config: m, provider, price, priceProblem, contextTokens });
   }
   return out;
 }

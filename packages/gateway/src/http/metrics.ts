@@ -29,6 +29,8 @@ export class GatewayMetrics {
   readonly errors: Counter<'type'>;
   readonly authFailures: Counter;
   readonly ledgerWriteErrors: Counter;
+  readonly routed: Counter<'route' | 'decision' | 'model' | 'cache'>;
+  readonly budgetDenials: Counter<'code'>;
 
   constructor(opts: { readonly defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -57,6 +59,18 @@ export class GatewayMetrics {
       help: 'Time from the request to the first content event of a stream',
       labelNames: ['gen_ai_provider_name', 'gen_ai_request_model'],
       buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.routed = new Counter({
+      name: 'costwise_route_requests_total',
+      help: 'Requests through a route by its decision, the model that answered and the response-cache status',
+      labelNames: ['route', 'decision', 'model', 'cache'],
+      registers,
+    });
+    this.budgetDenials = new Counter({
+      name: 'costwise_budget_denials_total',
+      help: 'Requests refused at admission: BUDGET_EXCEEDED, RPM_EXCEEDED, TPM_EXCEEDED',
+      labelNames: ['code'],
       registers,
     });
     this.requests = new Counter({

@@ -1,7 +1,10 @@
 import { requestCost, USAGE_NORMALIZERS, ZERO_USAGE, type CanonicalUsage } from '@costwise/core';
 import type { Context } from 'hono';
+import { DENY_MESSAGES, worstCaseNanoUsd, type KeyPolicy, type Reservation } from '../budgets/index.js';
+import { responseCacheKey, type CachedResponse } from '../cache/index.js';
+import { estimateRequest, planRoute, type RequestEstimate, type RoutePlan } from '../routing/index.js';
 import { toNanoUsd, type LedgerRow } from '../ledger/index.js';
-import type { ClientApi } from '../providers/index.js';
+import type { Adapter, ClientApi } from '../providers/index.js';
 import { formatSse, SseParser, type SseEvent } from '../sse/sse.js';
 import { CLIENT_APIS, STATUS_OF, type GatewayErrorKind } from './client-apis.js';
 import type { GatewayContext, RoutedModel } from './gateway-context.js';
@@ -20,6 +23,12 @@ interface RequestState {
   key: string | null;
   requestedModel: string;
   routed: RoutedModel | null;
+  plan: RoutePlan | null;
+  decision: string | null;
+  reason: string | null;
+  cache: 'hit' | 'miss';
+  /** The admitted request's budget claim; settled exactly once. */
+  reservation: Reservation | null;
 }
 
 function baseHeaders(s: RequestState, costUsd: string): Record<string, string> {
@@ -27,8 +36,25 @@ function baseHeaders(s: RequestState, costUsd: string): Record<string, string> {
     'x-costwise-request-id': s.id,
     'x-costwise-model': s.requestedModel,
     'x-costwise-cost-usd': costUsd,
-    'x-costwise-cache': 'miss',
+    'x-costwise-cache': s.cache,
   };
+}
+
+/** Replaces the reservation with the real cost (0 when unknown costs nothing known, or on failure). */
+async function settle(
+  g: GatewayContext,
+  s: RequestState,
+  costNanoUsd: number,
+  tokens: number,
+): Promise<void> {
+  const r = s.reservation;
+  if (r === null) return;
+  s.reservation = null;
+  try {
+    await g.budgets.settle(r, g.now(), costNanoUsd, tokens);
+  } catch (error) {
+    g.logger.error({ requestId: s.id, err: (error as Error).message }, 'budget settle failed');
+  }
 }
 
 function costHeader(nano: number | null): string {
@@ -65,17 +91,19 @@ function rowOf(
     timeMs: s.timeMs,
     key: s.key,
     requestedModel: s.requestedModel,
-    route: null,
-    decision: null,
+    route: s.plan?.route ?? null,
+    decision: s.decision,
+    reason: s.reason,
     provider: s.routed?.provider.id ?? null,
     upstreamModel: s.routed?.config.model ?? null,
     usage: ZERO_USAGE,
     costNanoUsd: null,
+    wouldCostNanoUsd: null,
     latencyMs: g.clock() - s.startMs,
     ttftMs: null,
     upstreamMs: null,
     error: null,
-    cache: 'miss',
+    cache: s.cache,
     ...over,
   };
 }
@@ -90,6 +118,13 @@ async function record(
   const provider = row.provider ?? '(none)';
   const m = g.metrics;
   m.requests.inc({ model: row.requestedModel, provider, status: String(row.status), cache: row.cache });
+  if (row.route !== null && row.status < 400)
+    m.routed.inc({
+      route: row.route,
+      decision: row.decision ?? '',
+      model: row.upstreamModel ?? '(none)',
+      cache: row.cache,
+    });
   if (row.status < 400 || row.usage.inputTokens > 0) {
     const base = {
       gen_ai_operation_name: 'chat',
@@ -176,6 +211,7 @@ async function reject(
   message: string,
 ): Promise<Response> {
   g.metrics.errors.inc({ type: kind });
+  await settle(g, s, 0, 0);
   await record(g, rowOf(g, s, { status: STATUS_OF[kind], error: message }), false, null);
   return errorResponse(s, kind, message);
 }
@@ -210,7 +246,246 @@ async function callUpstream(
   };
 }
 
-/** POST /v1/chat/completions and /v1/messages: authenticate, validate, forward, price, record. */
+type Attempt =
+  | { readonly kind: 'json'; readonly upstreamJson: unknown; readonly upstreamMs: number }
+  | {
+      readonly kind: 'stream';
+      readonly res: UpstreamResponse;
+      readonly first: IteratorResult<string>;
+      readonly upstreamStart: number;
+    }
+  | {
+      readonly kind: 'fail';
+      /** Worth trying the next target: unreachable, time-out, 408, 429, 5xx, a body cut off. */
+      readonly retry: boolean;
+      readonly errorKind: GatewayErrorKind;
+      readonly status: number;
+      readonly message: string;
+      readonly upstreamBody: unknown;
+      readonly upstreamMs: number;
+    };
+
+/** One upstream call, read far enough to know whether it succeeded (a stream: its first chunk). */
+async function attempt(
+  g: GatewayContext,
+  routed: RoutedModel,
+  native: Readonly<Record<string, unknown>>,
+  clientHeaders: Readonly<Record<string, string>>,
+  stream: boolean,
+): Promise<Attempt> {
+  const upstreamStart = g.clock();
+  const id = routed.provider.id;
+  const fail = (
+    retry: boolean,
+    errorKind: GatewayErrorKind,
+    message: string,
+    status = STATUS_OF[errorKind],
+    upstreamBody: unknown = null,
+  ): Attempt => ({
+    kind: 'fail',
+    retry,
+    errorKind,
+    status,
+    message,
+    upstreamBody,
+    upstreamMs: g.clock() - upstreamStart,
+  });
+  const call = await callUpstream(g, routed, native, clientHeaders);
+  if ('failure' in call) return fail(true, call.failure, call.message);
+  const res = call.response;
+  if (res.status < 200 || res.status >= 300) {
+    const text = await res.text().catch(() => '');
+    let upstreamBody: unknown = null;
+    try {
+      upstreamBody = JSON.parse(text);
+    } catch {
+      upstreamBody = null;
+    }
+    const message =
+      CLIENT_APIS[routed.provider.capabilities.nativeApi].errorMessage(upstreamBody) ??
+      `upstream ${id} answered HTTP ${String(res.status)}`;
+    const retry = res.status === 408 || res.status === 429 || res.status >= 500;
+    return fail(retry, 'upstream', message, res.status, upstreamBody);
+  }
+  if (stream) {
+    try {
+      return { kind: 'stream', res, first: await res.chunks.next(), upstreamStart };
+    } catch (error) {
+      return fail(
+        true,
+        'upstream',
+        `upstream ${id} stream broke before its first event: ${(error as Error).message}`,
+      );
+    }
+  }
+  try {
+    return {
+      kind: 'json',
+      upstreamJson: JSON.parse(await res.text()),
+      upstreamMs: g.clock() - upstreamStart,
+    };
+  } catch (error) {
+    return res.timedOut() === null
+      ? fail(true, 'upstream', `upstream ${id} sent a body that is not JSON (${(error as Error).message})`)
+      : fail(true, 'timeout', `upstream ${id} did not finish within its time-out`);
+  }
+}
+
+const usd = (nano: number): string => `$${(nano / 1e9).toFixed(6)}`;
+
+function denyMessage(
+  policy: KeyPolicy,
+  d: { readonly code: keyof typeof DENY_MESSAGES; readonly used: number; readonly reserved: number },
+  worstNanoUsd: number,
+  tokens: number,
+): string {
+  const head = `${DENY_MESSAGES[d.code]} for key "${policy.name}"`;
+  if (d.code === 'RPM_EXCEEDED')
+    return `${head}: ${String(d.used)} of ${String(policy.rpm)} requests this minute`;
+  if (d.code === 'TPM_EXCEEDED')
+    return `${head}: ${String(d.used)} + ~${String(tokens)} tokens over ${String(policy.tpm)} this minute`;
+  return `${head}: spent ${usd(d.used)} + reserved ${usd(d.reserved)} of ${usd(policy.budgetNanoUsd ?? 0)} (${policy.budgetWindow}); this request may cost up to ${usd(worstNanoUsd)}`;
+}
+
+/** Serves a response-cache hit: cost 0 in the ledger, the original cost kept as "would have cost". */
+async function serveHit(g: GatewayContext, s: RequestState, hit: CachedResponse): Promise<Response> {
+  s.cache = 'hit';
+  await settle(g, s, 0, 0);
+  await record(
+    g,
+    rowOf(g, s, {
+      status: 200,
+      provider: hit.provider,
+      upstreamModel: hit.upstreamModel,
+      costNanoUsd: 0,
+      wouldCostNanoUsd: hit.costNanoUsd,
+    }),
+    false,
+    null,
+  );
+  return new Response(hit.body, {
+    status: 200,
+    headers: { 'content-type': 'application/json', ...baseHeaders(s, '0') },
+  });
+}
+
+/** Tries the plan's targets in order (more than one only for fallback routes) and answers. */
+async function forward(
+  g: GatewayContext,
+  c: Context,
+  s: RequestState,
+  body: Readonly<Record<string, unknown>>,
+  plan: RoutePlan,
+  onAnswer: ((entry: CachedResponse, answerKey: string) => void) | null,
+): Promise<Response> {
+  const clientHeaders: Record<string, string> = {};
+  for (const h of ['anthropic-version', 'anthropic-beta']) {
+    const v = c.req.header(h);
+    if (v !== undefined) clientHeaders[h] = v;
+  }
+  if (g.config.logging.prompts) g.logger.info({ requestId: s.id, body }, 'request body');
+  const stream = body['stream'] === true;
+  const useBreakers = plan.strategy === 'fallback';
+  const failures: string[] = [];
+  let last: Extract<Attempt, { kind: 'fail' }> | null = null;
+  let tried = 0;
+  for (const routed of plan.targets) {
+    const id = routed.provider.id;
+    if (useBreakers && !g.breakers.allow(id)) {
+      failures.push(`${routed.config.name}: circuit open for ${id}`);
+      continue;
+    }
+    if (tried > 0 && plan.backoffMs > 0)
+      await g.sleep(plan.backoffMs * 2 ** (tried - 1) * (0.5 + g.random() / 2));
+    tried += 1;
+    s.routed = routed;
+    const adapter = routed.provider.adapter(s.client);
+    const native = adapter.request(body, routed.config.model);
+    const a = await attempt(g, routed, native, clientHeaders, stream);
+    if (a.kind === 'fail') {
+      if (useBreakers && a.retry) g.breakers.failure(id);
+      failures.push(`${routed.config.name}: ${a.message}`);
+      last = a;
+      if (!a.retry) break;
+      continue;
+    }
+    if (useBreakers) g.breakers.success(id);
+    if (plan.route !== null) {
+      if (plan.strategy === 'fallback') s.decision = `fallback:${routed.config.name}`;
+      if (failures.length > 0) s.reason = `${failures.join('; ')}; answered by ${routed.config.name}`;
+      g.affinity.used(plan.conversation, routed.config.name);
+    }
+    if (a.kind === 'stream') return streamResponse(g, s, routed, body, a.res, a.upstreamStart, a.first);
+    return jsonResponse(g, s, routed, adapter, a.upstreamJson, a.upstreamMs, (entry) => {
+      onAnswer?.(entry, responseCacheKey(s.client, id, native));
+    });
+  }
+  await settle(g, s, 0, 0);
+  if (plan.route !== null) s.reason = failures.join('; ');
+  if (last === null) {
+    const message = `no target of route "${plan.route ?? s.requestedModel}" is available: ${failures.join('; ')}`;
+    g.metrics.errors.inc({ type: 'unavailable' });
+    await record(g, rowOf(g, s, { status: STATUS_OF.unavailable, error: message }), false, null);
+    return errorResponse(s, 'unavailable', message);
+  }
+  const message = plan.targets.length > 1 ? `every target failed: ${failures.join('; ')}` : last.message;
+  g.metrics.errors.inc({ type: last.errorKind });
+  await record(
+    g,
+    rowOf(g, s, { status: last.status, error: message, upstreamMs: last.upstreamMs }),
+    false,
+    null,
+  );
+  const routed = s.routed;
+  const sameShape =
+    plan.targets.length === 1 &&
+    routed !== null &&
+    routed.provider.capabilities.nativeApi === s.client &&
+    last.upstreamBody !== null;
+  return errorResponse(s, last.errorKind, message, last.status, sameShape ? last.upstreamBody : undefined);
+}
+
+async function jsonResponse(
+  g: GatewayContext,
+  s: RequestState,
+  routed: RoutedModel,
+  adapter: Adapter,
+  upstreamJson: unknown,
+  upstreamMs: number,
+  onAnswer: (entry: CachedResponse) => void,
+): Promise<Response> {
+  const normalizer = USAGE_NORMALIZERS[routed.provider.capabilities.usageApi];
+  const priced = price(g, routed, () => normalizer.normalize(upstreamJson).usage);
+  const unreadable = priced.problem?.startsWith('usage unreadable') ?? false;
+  const out = JSON.stringify(adapter.response(upstreamJson, unreadable ? null : priced.usage));
+  if (!unreadable)
+    onAnswer({
+      body: out,
+      provider: routed.provider.id,
+      upstreamModel: routed.config.model,
+      usage: priced.usage,
+      costNanoUsd: priced.costNanoUsd,
+    });
+  // an unknown cost keeps its whole reservation: the budget errs on the safe side
+  await settle(
+    g,
+    s,
+    priced.costNanoUsd ?? s.reservation?.reservedNanoUsd ?? 0,
+    priced.usage.inputTokens + priced.usage.outputTokens,
+  );
+  await record(
+    g,
+    rowOf(g, s, { status: 200, usage: priced.usage, costNanoUsd: priced.costNanoUsd, upstreamMs }),
+    false,
+    priced.problem,
+  );
+  return new Response(out, {
+    status: 200,
+    headers: { 'content-type': 'application/json', ...baseHeaders(s, costHeader(priced.costNanoUsd)) },
+  });
+}
+
+/** POST /v1/chat/completions and /v1/messages: authenticate, route, admit, (cache,) forward, price, record. */
 export async function handleLlmRequest(g: GatewayContext, c: Context, client: ClientApi): Promise<Response> {
   const s: RequestState = {
     id: g.newId(),
@@ -220,19 +495,25 @@ export async function handleLlmRequest(g: GatewayContext, c: Context, client: Cl
     key: null,
     requestedModel: '',
     routed: null,
+    plan: null,
+    decision: null,
+    reason: null,
+    cache: 'miss',
+    reservation: null,
   };
   const shape = CLIENT_APIS[client];
-  s.key = g.keys.lookup(presentedKey(c.req.header('authorization'), c.req.header('x-api-key')));
-  if (s.key === null) {
+  const policy = await g.keys.lookup(presentedKey(c.req.header('authorization'), c.req.header('x-api-key')));
+  if (policy === null) {
     g.metrics.authFailures.inc();
     return errorResponse(
       s,
       'authentication',
-      g.keys.size === 0
-        ? 'no virtual keys are configured (keys: in costwise.yaml)'
-        : 'missing or invalid API key: send Authorization: Bearer <key> or x-api-key',
+      g.keys.possible
+        ? 'missing or invalid API key: send Authorization: Bearer <key> or x-api-key'
+        : 'no virtual keys are configured (keys: in costwise.yaml)',
     );
   }
+  s.key = policy.name;
   const raw = await readBody(c, g.config.server.maxBodyBytes);
   if (raw === 'too_large')
     return reject(
@@ -255,104 +536,123 @@ export async function handleLlmRequest(g: GatewayContext, c: Context, client: Cl
     const path = issue?.path.map(String).join('.') || 'body';
     return reject(g, s, 'invalid_request', `${path}: ${issue?.message ?? 'invalid'}`);
   }
-  const body = parsed.data;
-  s.routed = g.models.get(s.requestedModel) ?? null;
-  if (s.routed === null)
+  const est = estimateRequest(parsed.data, raw.byteLength);
+  const plan = planRoute(g, s.requestedModel, parsed.data, est);
+  if (plan === null)
     return reject(
       g,
       s,
       'not_found',
       `model "${s.requestedModel}" is not configured; GET /v1/models lists the names`,
     );
-  const routed = s.routed;
-  const adapter = routed.provider.adapter(client);
-  const native = adapter.request(body, routed.config.model);
-  const clientHeaders: Record<string, string> = {};
-  for (const h of ['anthropic-version', 'anthropic-beta']) {
-    const v = c.req.header(h);
-    if (v !== undefined) clientHeaders[h] = v;
-  }
-  if (g.config.logging.prompts) g.logger.info({ requestId: s.id, body }, 'request body');
-  const upstreamStart = g.clock();
-  const call = await callUpstream(g, routed, native, clientHeaders);
-  if ('failure' in call) {
-    g.metrics.errors.inc({ type: call.failure });
-    await record(
+  s.plan = plan;
+  s.decision = plan.decision;
+  s.reason = plan.reason;
+  s.routed = plan.targets[0] ?? null;
+  if (policy.allowedModels !== null && !policy.allowedModels.includes(s.requestedModel))
+    return reject(
       g,
-      rowOf(g, s, {
-        status: STATUS_OF[call.failure],
-        error: call.message,
-        upstreamMs: g.clock() - upstreamStart,
-      }),
-      false,
-      null,
-    );
-    return errorResponse(s, call.failure, call.message);
-  }
-  const res = call.response;
-  const nativeShape = CLIENT_APIS[routed.provider.capabilities.nativeApi];
-  if (res.status < 200 || res.status >= 300) {
-    const text = await res.text().catch(() => '');
-    let upstreamBody: unknown = null;
-    try {
-      upstreamBody = JSON.parse(text);
-    } catch {
-      upstreamBody = null;
-    }
-    const message =
-      nativeShape.errorMessage(upstreamBody) ??
-      `upstream ${routed.provider.id} answered HTTP ${String(res.status)}`;
-    g.metrics.errors.inc({ type: 'upstream' });
-    await record(
-      g,
-      rowOf(g, s, { status: res.status, error: message, upstreamMs: g.clock() - upstreamStart }),
-      false,
-      null,
-    );
-    const sameShape = routed.provider.capabilities.nativeApi === client && upstreamBody !== null;
-    return errorResponse(
       s,
-      'upstream',
-      message,
-      res.status,
-      sameShape ? upstreamBody : shape.errorBody('upstream', message),
+      'permission',
+      `key "${policy.name}" may not use "${s.requestedModel}" (allowedModels: ${policy.allowedModels.join(', ')})`,
     );
-  }
-  if (body['stream'] === true) return streamResponse(g, s, routed, body, res, upstreamStart);
-  let upstreamJson: unknown;
+  if (plan.targets.length === 0) return reject(g, s, 'invalid_request', plan.reason ?? 'no target');
+  const body = await admit(g, s, policy, parsed.data, plan, est);
+  if (body instanceof Response) return body;
   try {
-    upstreamJson = JSON.parse(await res.text());
+    return await respond(g, c, s, body, plan);
   } catch (error) {
-    const kind: GatewayErrorKind = res.timedOut() === null ? 'upstream' : 'timeout';
-    const message =
-      kind === 'timeout'
-        ? `upstream ${routed.provider.id} did not finish within its time-out`
-        : `upstream ${routed.provider.id} sent a body that is not JSON (${(error as Error).message})`;
-    g.metrics.errors.inc({ type: kind });
-    await record(
-      g,
-      rowOf(g, s, { status: STATUS_OF[kind], error: message, upstreamMs: g.clock() - upstreamStart }),
-      false,
-      null,
-    );
-    return errorResponse(s, kind, message);
+    await settle(g, s, 0, 0);
+    throw error;
   }
-  const upstreamMs = g.clock() - upstreamStart;
-  const normalizer = USAGE_NORMALIZERS[routed.provider.capabilities.usageApi];
-  const priced = price(g, routed, () => normalizer.normalize(upstreamJson).usage);
-  const out = JSON.stringify(
-    adapter.response(upstreamJson, priced.problem?.startsWith('usage unreadable') ? null : priced.usage),
+}
+
+/** Budgets and limits: reserve the worst case, or refuse with 429. Returns the body to send on. */
+async function admit(
+  g: GatewayContext,
+  s: RequestState,
+  policy: KeyPolicy,
+  body: Readonly<Record<string, unknown>>,
+  plan: RoutePlan,
+  est: RequestEstimate,
+): Promise<Readonly<Record<string, unknown>> | Response> {
+  if (policy.budgetNanoUsd === null && policy.rpm === null && policy.tpm === null) return body;
+  const maxTokens = est.maxTokens ?? g.config.budgets.defaultMaxTokens;
+  let worst = 0;
+  if (policy.budgetNanoUsd !== null) {
+    for (const t of plan.targets) {
+      if (t.price === null)
+        return reject(
+          g,
+          s,
+          'permission',
+          `key "${policy.name}" has a budget and "${t.config.name}" has no price, so its cost cannot be bounded (give models[].prices)`,
+        );
+      worst = Math.max(worst, worstCaseNanoUsd(t.price.record, est.inputTokensBound, maxTokens));
+    }
+  }
+  const { admission, reservation } = await g.budgets.admit(policy, g.now(), worst, est.inputTokens);
+  if (admission.kind === 'deny') {
+    g.metrics.budgetDenials.inc({ code: admission.code });
+    return reject(g, s, 'rate_limit', denyMessage(policy, admission, worst, est.inputTokens));
+  }
+  s.reservation = reservation;
+  // the reservation assumed this cap: make the upstream keep to it
+  return policy.budgetNanoUsd !== null && est.maxTokens === null
+    ? { ...body, max_completion_tokens: maxTokens }
+    : body;
+}
+
+/** The response cache with single-flight around forward(): concurrent identical misses share one call. */
+async function respond(
+  g: GatewayContext,
+  c: Context,
+  s: RequestState,
+  body: Readonly<Record<string, unknown>>,
+  plan: RoutePlan,
+): Promise<Response> {
+  const cache = g.responseCache;
+  const first = plan.targets[0];
+  const optOut = /no-cache|no-store/i.test(c.req.header('cache-control') ?? '');
+  if (cache === null || first === undefined || body['stream'] === true || optOut)
+    return forward(g, c, s, body, plan, null);
+  const key = responseCacheKey(
+    s.client,
+    first.provider.id,
+    first.provider.adapter(s.client).request(body, first.config.model),
   );
-  await record(
-    g,
-    rowOf(g, s, { status: 200, usage: priced.usage, costNanoUsd: priced.costNanoUsd, upstreamMs }),
-    false,
-    priced.problem,
+  const joined = g.flights.joining(key);
+  if (joined !== undefined) {
+    const shared = await joined;
+    // the leader failed: this request makes its own call
+    return shared === null ? forward(g, c, s, body, plan, null) : serveHit(g, s, shared);
+  }
+  let resolveFlight: (v: CachedResponse | null) => void = () => undefined;
+  void g.flights.lead(
+    key,
+    new Promise<CachedResponse | null>((resolve) => {
+      resolveFlight = resolve;
+    }),
   );
-  return new Response(out, {
-    status: 200,
-    headers: { 'content-type': 'application/json', ...baseHeaders(s, costHeader(priced.costNanoUsd)) },
-  });
+  try {
+    const stored = await cache.get(key).catch((error: unknown) => {
+      g.logger.warn({ err: (error as Error).message }, 'response cache read failed');
+      return null;
+    });
+    if (stored !== null) {
+      resolveFlight(stored);
+      return await serveHit(g, s, stored);
+    }
+    const ttlMs = g.config.cache.responses.ttlSeconds * 1000;
+    return await forward(g, c, s, body, plan, (entry, answerKey) => {
+      resolveFlight(entry);
+      cache.set(answerKey, entry, ttlMs).catch((error: unknown) => {
+        g.logger.warn({ err: (error as Error).message }, 'response cache write failed');
+      });
+    });
+  } finally {
+    resolveFlight(null);
+  }
 }
 
 function streamResponse(
@@ -362,7 +662,9 @@ function streamResponse(
   clientBody: Readonly<Record<string, unknown>>,
   res: UpstreamResponse,
   upstreamStart: number,
+  firstChunk: IteratorResult<string>,
 ): Response {
+  let pending: IteratorResult<string> | null = firstChunk;
   const caps = routed.provider.capabilities;
   const nativeShape = CLIENT_APIS[caps.nativeApi];
   const clientShape = CLIENT_APIS[s.client];
@@ -407,6 +709,12 @@ function streamResponse(
       usageEvents.length > 0
         ? price(g, routed, readUsage)
         : { usage: ZERO_USAGE, costNanoUsd: null, problem: 'the stream carried no usage' };
+    await settle(
+      g,
+      s,
+      priced.costNanoUsd ?? (status < 400 ? (s.reservation?.reservedNanoUsd ?? 0) : 0),
+      priced.usage.inputTokens + priced.usage.outputTokens,
+    );
     await record(
       g,
       rowOf(g, s, {
@@ -444,7 +752,8 @@ function streamResponse(
       };
       let chunk: IteratorResult<string>;
       try {
-        chunk = await res.chunks.next();
+        chunk = pending ?? (await res.chunks.next());
+        pending = null;
       } catch (error) {
         return fail(`upstream stream broke: ${(error as Error).message}`);
       }

@@ -1,7 +1,15 @@
 import { Migrator, sql, type Kysely, type RawBuilder } from 'kysely';
 import { migrationProvider } from './_migrations.js';
 import { NANO_PER_USD, type CacheStatus, type LedgerRow } from './ledger-row.js';
-import type { LedgerStore, UsageGroup, UsageQuery, UsageReport, UsageRow } from './ledger-store.js';
+import type {
+  LedgerStore,
+  SavingsGroup,
+  StoredKey,
+  UsageGroup,
+  UsageQuery,
+  UsageReport,
+  UsageRow,
+} from './ledger-store.js';
 
 type Int = number | string | bigint;
 
@@ -13,6 +21,7 @@ interface RequestsTable {
   requested_model: string;
   route: string | null;
   decision: string | null;
+  reason: string | null;
   provider: string | null;
   upstream_model: string | null;
   input_tokens: Int;
@@ -22,6 +31,7 @@ interface RequestsTable {
   output_tokens: Int;
   reasoning_tokens: Int;
   cost_nano_usd: Int | null;
+  would_cost_nano_usd: Int | null;
   latency_ms: number;
   ttft_ms: number | null;
   upstream_ms: number | null;
@@ -30,8 +40,49 @@ interface RequestsTable {
   cache: string;
 }
 
+interface KeysTable {
+  id: string;
+  name: string;
+  key_sha256: string;
+  budget_nano_usd: Int | null;
+  budget_window: string;
+  rpm: number | null;
+  tpm: number | null;
+  allowed_models: string | null;
+  created_ms: Int;
+}
+
 export interface LedgerDatabase {
   costwise_requests: RequestsTable;
+  costwise_keys: KeysTable;
+}
+
+function keyToDb(k: StoredKey): KeysTable {
+  return {
+    id: k.id,
+    name: k.name,
+    key_sha256: k.keySha256,
+    budget_nano_usd: k.budgetNanoUsd,
+    budget_window: k.budgetWindow,
+    rpm: k.rpm,
+    tpm: k.tpm,
+    allowed_models: k.allowedModels === null ? null : JSON.stringify(k.allowedModels),
+    created_ms: k.createdMs,
+  };
+}
+
+function keyFromDb(r: KeysTable): StoredKey {
+  return {
+    id: r.id,
+    name: r.name,
+    keySha256: r.key_sha256,
+    budgetNanoUsd: numOrNull(r.budget_nano_usd),
+    budgetWindow: r.budget_window as StoredKey['budgetWindow'],
+    rpm: numOrNull(r.rpm),
+    tpm: numOrNull(r.tpm),
+    allowedModels: r.allowed_models === null ? null : (JSON.parse(r.allowed_models) as string[]),
+    createdMs: num(r.created_ms),
+  };
 }
 
 // PostgreSQL returns bigint and SUM as strings; SQLite as numbers. Both stay below 2^53 here.
@@ -55,6 +106,7 @@ function toDb(r: LedgerRow): RequestsTable {
     requested_model: r.requestedModel,
     route: r.route,
     decision: r.decision,
+    reason: r.reason,
     provider: r.provider,
     upstream_model: r.upstreamModel,
     input_tokens: r.usage.inputTokens,
@@ -64,6 +116,7 @@ function toDb(r: LedgerRow): RequestsTable {
     output_tokens: r.usage.outputTokens,
     reasoning_tokens: r.usage.reasoningTokens,
     cost_nano_usd: r.costNanoUsd,
+    would_cost_nano_usd: r.wouldCostNanoUsd,
     latency_ms: r.latencyMs,
     ttft_ms: r.ttftMs,
     upstream_ms: r.upstreamMs,
@@ -81,6 +134,7 @@ function fromDb(r: RequestsTable): LedgerRow {
     requestedModel: r.requested_model,
     route: r.route,
     decision: r.decision,
+    reason: r.reason,
     provider: r.provider,
     upstreamModel: r.upstream_model,
     usage: {
@@ -92,6 +146,7 @@ function fromDb(r: RequestsTable): LedgerRow {
       reasoningTokens: num(r.reasoning_tokens),
     },
     costNanoUsd: numOrNull(r.cost_nano_usd),
+    wouldCostNanoUsd: numOrNull(r.would_cost_nano_usd),
     latencyMs: r.latency_ms,
     ttftMs: numOrNull(r.ttft_ms),
     upstreamMs: numOrNull(r.upstream_ms),
@@ -188,6 +243,98 @@ export class KyselyLedgerStore implements LedgerStore {
       .limit(limit)
       .execute();
     return rows.map(fromDb);
+  }
+
+  async createKey(k: StoredKey): Promise<'created' | 'duplicate'> {
+    const clash = await this.db
+      .selectFrom('costwise_keys')
+      .select('id')
+      .where((eb) => eb.or([eb('name', '=', k.name), eb('key_sha256', '=', k.keySha256)]))
+      .executeTakeFirst();
+    if (clash !== undefined) return 'duplicate';
+    try {
+      await this.db.insertInto('costwise_keys').values(keyToDb(k)).execute();
+    } catch {
+      return 'duplicate'; // a concurrent insert won the unique index
+    }
+    return 'created';
+  }
+
+  async listKeys(): Promise<readonly StoredKey[]> {
+    const rows = await this.db.selectFrom('costwise_keys').selectAll().orderBy('created_ms').execute();
+    return rows.map(keyFromDb);
+  }
+
+  async findKey(keySha256: string): Promise<StoredKey | null> {
+    const r = await this.db
+      .selectFrom('costwise_keys')
+      .selectAll()
+      .where('key_sha256', '=', keySha256)
+      .executeTakeFirst();
+    return r === undefined ? null : keyFromDb(r);
+  }
+
+  async deleteKey(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('costwise_keys').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async keySpend(keyName: string, sinceMs: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('costwise_requests')
+      .select(sql<Int>`sum(cost_nano_usd)`.as('nano'))
+      .where('key_name', '=', keyName)
+      .where('time_ms', '>=', sinceMs)
+      .executeTakeFirst();
+    return num(r?.nano);
+  }
+
+  async savingsGroups(q: Omit<UsageQuery, 'groupBy'>): Promise<readonly SavingsGroup[]> {
+    let query = this.db
+      .selectFrom('costwise_requests')
+      .select([
+        'route',
+        'provider',
+        'upstream_model',
+        'cache',
+        sql<Int>`count(*)`.as('requests'),
+        sql<Int>`sum(input_tokens)`.as('input_tokens'),
+        sql<Int>`sum(cache_read_tokens)`.as('cache_read_tokens'),
+        sql<Int>`sum(cache_write_5m_tokens)`.as('cache_write_5m_tokens'),
+        sql<Int>`sum(cache_write_1h_tokens)`.as('cache_write_1h_tokens'),
+        sql<Int>`sum(output_tokens)`.as('output_tokens'),
+        sql<Int>`sum(reasoning_tokens)`.as('reasoning_tokens'),
+        sql<Int>`sum(cost_nano_usd)`.as('cost_nano_usd'),
+        sql<Int>`sum(would_cost_nano_usd)`.as('would_cost_nano_usd'),
+        sql<Int>`sum(case when cost_nano_usd is null then 1 else 0 end)`.as('unknown_cost'),
+      ])
+      .where('status', '<', 400)
+      .groupBy(['route', 'provider', 'upstream_model', 'cache'])
+      .orderBy('route')
+      .orderBy('provider')
+      .orderBy('upstream_model')
+      .orderBy('cache');
+    if (q.sinceMs !== undefined) query = query.where('time_ms', '>=', q.sinceMs);
+    if (q.untilMs !== undefined) query = query.where('time_ms', '<', q.untilMs);
+    const raw = await query.execute();
+    return raw.map((r) => ({
+      route: r.route,
+      provider: r.provider,
+      upstreamModel: r.upstream_model,
+      cache: r.cache as CacheStatus,
+      requests: num(r.requests),
+      usage: {
+        inputTokens: num(r.input_tokens),
+        cacheReadTokens: num(r.cache_read_tokens),
+        cacheWrite5mTokens: num(r.cache_write_5m_tokens),
+        cacheWrite1hTokens: num(r.cache_write_1h_tokens),
+        outputTokens: num(r.output_tokens),
+        reasoningTokens: num(r.reasoning_tokens),
+      },
+      costNanoUsd: num(r.cost_nano_usd),
+      wouldCostNanoUsd: num(r.would_cost_nano_usd),
+      unknownCostRequests: num(r.unknown_cost),
+    }));
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,29 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('costwise_requests').execute();
     },
   },
+  '0002_keys_routes_cache': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('costwise_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('key_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('budget_nano_usd', 'bigint')
+        .addColumn('budget_window', 'text', (c) => c.notNull())
+        .addColumn('rpm', 'integer')
+        .addColumn('tpm', 'integer')
+        .addColumn('allowed_models', 'text')
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('costwise_requests').addColumn('reason', 'text').execute();
+      await db.schema.alterTable('costwise_requests').addColumn('would_cost_nano_usd', 'bigint').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('costwise_keys').execute();
+      await db.schema.alterTable('costwise_requests').dropColumn('reason').execute();
+      await db.schema.alterTable('costwise_requests').dropColumn('would_cost_nano_usd').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,10 +14,12 @@ export function row(over: Partial<LedgerRow> & Pick<LedgerRow, 'id'>): LedgerRow
     requestedModel: 'claude-sonnet',
     route: null,
     decision: null,
+    reason: null,
     provider: 'anthropic',
     upstreamModel: 'claude-3-5-sonnet-20241022',
     usage: ZERO_USAGE,
     costNanoUsd: 0,
+    wouldCostNanoUsd: null,
     latencyMs: 12.5,
     ttftMs: null,
     upstreamMs: 11,
@@ -174,6 +176,34 @@ export function ledgerStoreSuite(
       const r = await store.usage({ groupBy: 'model', sinceMs: DAY2 + 10 });
       expect(r.totals.requests).toBe(300);
       expect(r.totals.costUsd).toBe(300e-9);
+    });
+
+    it('stores admin keys by hash, refuses a taken name, lists and deletes them', async () => {
+      const k = {
+        id: 'key_1',
+        name: 'ci-bot',
+        keySha256: 'a'.repeat(64),
+        budgetNanoUsd: 2_500_000_000,
+        budgetWindow: 'month',
+        rpm: 60,
+        tpm: null,
+        allowedModels: ['auto', 'gpt-4o-mini'],
+        createdMs: DAY1,
+      } as const;
+      expect(await store.createKey(k)).toBe('created');
+      expect(await store.createKey({ ...k, id: 'key_2', keySha256: 'b'.repeat(64) })).toBe('duplicate');
+      expect(await store.findKey('a'.repeat(64))).toEqual(k);
+      expect(await store.findKey('c'.repeat(64))).toBeNull();
+      expect((await store.listKeys()).map((x) => x.id)).toEqual(['key_1']);
+      expect(await store.deleteKey('key_1')).toBe(true);
+      expect(await store.deleteKey('key_1')).toBe(false);
+      expect(await store.listKeys()).toEqual([]);
+    });
+
+    it('sums the known spend of a key since a time', async () => {
+      expect(await store.keySpend('team-a', DAY1)).toBe(3_001_590_001 + 300);
+      expect(await store.keySpend('team-a', DAY1 + 1)).toBe(3_000_000_001 + 300);
+      expect(await store.keySpend('team-b', DAY1)).toBe(0);
     });
   });
 }

@@ -10,6 +10,8 @@ export {
 export {
   USAGE_GROUPS,
   type LedgerStore,
+  type SavingsGroup,
+  type StoredKey,
   type UsageGroup,
   type UsageQuery,
   type UsageReport,

@@ -18,10 +18,14 @@ export interface LedgerRow {
   /** Part 2: the route that chose the upstream, and its decision (e.g. a tier). */
   readonly route: string | null;
   readonly decision: string | null;
+  /** Why the route decided so (scores, failures of earlier targets, prices compared). */
+  readonly reason: string | null;
   readonly provider: string | null;
   readonly upstreamModel: string | null;
   readonly usage: CanonicalUsage;
   readonly costNanoUsd: number | null;
+  /** Response-cache hits: what the upstream call would have cost (costNanoUsd is 0); else null. */
+  readonly wouldCostNanoUsd: number | null;
   readonly latencyMs: number;
   readonly ttftMs: number | null;
   readonly upstreamMs: number | null;
@@ -38,6 +42,7 @@ export interface LedgerRowJson {
   readonly requestedModel: string;
   readonly route: string | null;
   readonly decision: string | null;
+  readonly reason: string | null;
   readonly provider: string | null;
   readonly upstreamModel: string | null;
   readonly inputTokens: number;
@@ -47,6 +52,7 @@ export interface LedgerRowJson {
   readonly outputTokens: number;
   readonly reasoningTokens: number;
   readonly costUsd: number | null;
+  readonly wouldCostUsd: number | null;
   readonly latencyMs: number;
   readonly ttftMs: number | null;
   readonly upstreamMs: number | null;
@@ -70,10 +76,12 @@ export function rowToJson(r: LedgerRow): LedgerRowJson {
     requestedModel: r.requestedModel,
     route: r.route,
     decision: r.decision,
+    reason: r.reason,
     provider: r.provider,
     upstreamModel: r.upstreamModel,
     ...r.usage,
     costUsd: r.costNanoUsd === null ? null : r.costNanoUsd / NANO_PER_USD,
+    wouldCostUsd: r.wouldCostNanoUsd === null ? null : r.wouldCostNanoUsd / NANO_PER_USD,
     latencyMs: r.latencyMs,
     ttftMs: r.ttftMs,
     upstreamMs: r.upstreamMs,

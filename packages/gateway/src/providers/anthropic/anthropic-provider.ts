@@ -7,6 +7,7 @@ import {
   type StreamTranslator,
 } from '../provider.js';
 import type { SseEvent } from '../../sse/sse.js';
+import { minCacheableTokens, placeCacheBreakpoints } from './cache-breakpoints.js';
 import { openAiOverAnthropic } from './translate-openai.js';
 
 /** The Messages API version sent when the client gives none. */
@@ -61,7 +62,9 @@ export function anthropicProvider(config: ProviderConfig, now: () => number = Da
       const beta = clientHeaders['anthropic-beta'];
       if (beta !== undefined) headers['anthropic-beta'] = beta;
       if (config.apiKey !== undefined && config.apiKey !== '') headers['x-api-key'] = config.apiKey;
-      return { url, headers, body };
+      if (!config.autoCacheControl) return { url, headers, body };
+      const model = typeof body['model'] === 'string' ? body['model'] : '';
+      return { url, headers, body: placeCacheBreakpoints(body, minCacheableTokens(model)) };
     },
   };
 }
