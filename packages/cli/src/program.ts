@@ -359,6 +359,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--since <date>', 'from this date or time (inclusive, UTC)')
     .option('--until <date>', 'to this date or time (exclusive, UTC)')
     .option('--config <file>', 'costwise.yaml naming the ledger (storage.url)')
+    .option('--savings', "actual cost vs every request on its route's strongest model uncached, by lever")
     .option('--json', 'one JSON document on stdout')
     .action(async (opts: UsageFlags) => {
       setExit(await usageCommand(opts, io));

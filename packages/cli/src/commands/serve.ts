@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
 import {
   EXAMPLE_CONFIG,
   gatewayConfigJsonSchema,
@@ -35,6 +38,15 @@ export async function serveConfig(
   return { config: port === undefined ? config : { ...config, server: { ...config.server, port } }, path };
 }
 
+/** The built web app (`npm run build` writes it): packages/web/dist, from src/commands or dist/commands. */
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/** Serves the built web app at `/`, after the gateway's own routes (which win); says so when it is not built. */
+export function mountWebApp(app: Hono, distDir: string, io: Pick<CliIo, 'stderr'>): void {
+  if (existsSync(resolve(distDir, 'index.html'))) app.use('/*', serveStatic({ root: distDir }));
+  else io.stderr('costwise: the web app is not built (npm run build); serving the API only\n');
+}
+
 /** Starts the gateway and says where; the caller decides how long it runs. */
 export async function startServe(f: ServeFlags, io: CliIo): Promise<RunningGateway> {
   const { config, path } = await serveConfig(f, io);
@@ -45,6 +57,8 @@ export async function startServe(f: ServeFlags, io: CliIo): Promise<RunningGatew
     );
   }
   const running = await startGateway(config, { cwd: io.cwd, defaultMetrics: true });
+  // Before any request is handled (no await in between), while the router can still take routes.
+  mountWebApp(running.gateway.app, WEB_DIST, io);
   io.stderr(
     `costwise gateway on http://${config.server.host}:${String(running.port)} — ${String(config.models.length)} models, ${String(config.keys.length)} keys, ledger ${running.gateway.context.store.kind}\n`,
   );
