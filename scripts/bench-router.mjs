@@ -8,13 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BAG_OF_WORDS_BASELINE,
-  crossValidatedScores,
+  crossValidateRouter,
   defaultRouterModel,
   evaluateRouter,
-  loadRouterModel,
   parseLabelledJsonl,
   scorePrompt,
-  trainRouter,
 } from '../packages/core/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,19 +65,7 @@ report(
   'prompt length (characters)',
   Float64Array.from(rows, (r) => r.prompt.length),
 );
-const meta = {
-  command: 'bench',
-  data: { file: 'train.jsonl', sha256: '', rows: 0 },
-  seed: 0,
-  crossValidation: null,
-};
-report(
-  'bag-of-words logistic regression',
-  crossValidatedScores(rows, 5, 0, (train) => {
-    const m = loadRouterModel(trainRouter(train, BAG_OF_WORDS_BASELINE, meta));
-    return (r) => scorePrompt(m, r.prompt).score;
-  }),
-);
+report('bag-of-words logistic regression', crossValidateRouter(rows, BAG_OF_WORDS_BASELINE, 5, 0));
 const cv = model.file.training.crossValidation;
 if (cv) {
   console.log(

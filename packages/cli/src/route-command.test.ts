@@ -93,6 +93,27 @@ describe('costwise route train / eval / threshold', () => {
     expect(JSON.parse(s.stdout)).toMatchObject({ id: '1' });
   });
 
+  it('eval --cv scores each prompt out of fold: the same APGR that train reports for the same folds', async () => {
+    const trained = await runCli([
+      'route',
+      'train',
+      small,
+      '--out',
+      join(dir, 'cv.json'),
+      '--folds',
+      '4',
+      '--json',
+    ]);
+    const cv = await runCli(['route', 'eval', small, '--cv', '4', '--json']);
+    expect(cv.code).toBe(0);
+    const train = JSON.parse(trained.stdout) as { crossValidation: { apgr: number } };
+    const evaluated = JSON.parse(cv.stdout) as { apgr: number; scoredBy: string };
+    expect(evaluated.apgr).toBe(train.crossValidation.apgr);
+    expect(evaluated.scoredBy).toMatch(/4-fold cross-validation/);
+    const both = await runCli(['route', 'eval', small, '--cv', '4', '--model', join(dir, 'cv.json')]);
+    expect(both.code).toBe(2);
+  });
+
   it('refuses data with nothing to learn, and a damaged model file, with exit 2', async () => {
     const allSame = join(dir, 'same.jsonl');
     writeFileSync(

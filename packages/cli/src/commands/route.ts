@@ -4,7 +4,7 @@ import { basename, relative, resolve } from 'node:path';
 import {
   chooseThreshold,
   CostwiseError,
-  crossValidatedScores,
+  crossValidateRouter,
   defaultRouterModel,
   evaluateRouter,
   fitRouter,
@@ -16,8 +16,6 @@ import {
   resolvePrice,
   ROUTER_TRAINING_DEFAULTS,
   scorePrompt,
-  trainRouter,
-  type LabelledPrompt,
   type RouterEvaluation,
   type RouterModel,
   type ThresholdTarget,
@@ -184,17 +182,7 @@ export async function routeEvalCommand(file: string, f: RouteEvalFlags, io: CliI
     let scores: Float64Array;
     let source: string;
     if (folds !== undefined) {
-      scores = crossValidatedScores(rows, folds, seed, (train) => {
-        const model = loadRouterModel(
-          trainRouter(train, ROUTER_TRAINING_DEFAULTS, {
-            command: 'route eval --cv',
-            data: { file, sha256: '', rows: train.length },
-            seed,
-            crossValidation: null,
-          }),
-        );
-        return (row: LabelledPrompt) => scorePrompt(model, row.prompt).score;
-      });
+      scores = crossValidateRouter(rows, ROUTER_TRAINING_DEFAULTS, folds, seed);
       source = `${folds}-fold cross-validation (seed ${seed}): every prompt scored by a router that never saw it`;
     } else {
       const model = await loadModel(f.model, io);

@@ -23,6 +23,28 @@ export interface FitRouterResult {
 }
 
 /**
+ * Out-of-fold scores: each of `folds` seeded folds is scored by a router trained, with `options`, on the
+ * others, so every prompt is scored by a model that never saw it.
+ */
+export function crossValidateRouter(
+  rows: readonly LabelledPrompt[],
+  options: RouterTrainingOptions,
+  folds: number,
+  seed: number,
+): Float64Array {
+  const meta = {
+    command: 'cross-validation fold',
+    data: { file: '', sha256: '', rows: 0 },
+    seed,
+    crossValidation: null,
+  };
+  return crossValidatedScores(rows, folds, seed, (train) => {
+    const model = loadRouterModel(trainRouter(train, options, meta));
+    return (row) => scorePrompt(model, row.prompt).score;
+  });
+}
+
+/**
  * Cross-validates the router on the labelled rows (k folds, seeded), then trains the final model on all of
  * them and stores the cross-validated metrics and score → outcome curve in it. Pure and deterministic.
  */
@@ -33,10 +55,7 @@ export function fitRouter(rows: readonly LabelledPrompt[], options: FitRouterOpt
     seed: options.seed,
     crossValidation: null,
   };
-  const outOfFoldScores = crossValidatedScores(rows, options.folds, options.seed, (train) => {
-    const model = loadRouterModel(trainRouter(train, options.training, meta));
-    return (row) => scorePrompt(model, row.prompt).score;
-  });
+  const outOfFoldScores = crossValidateRouter(rows, options.training, options.folds, options.seed);
   const outcomes = rows.map((r, i) => ({
     score: outOfFoldScores[i] ?? 0,
     weakCorrect: r.weak_correct,

@@ -13,9 +13,8 @@ export {
   ROUTER_SCORE_MEANING,
   ROUTER_TRAINING_DEFAULTS,
   trainRouter,
-  trainRouterModel,
 } from './train.js';
 export type { RouterTrainingOptions } from './train.js';
-export { fitRouter } from './fit.js';
+export { crossValidateRouter, fitRouter } from './fit.js';
 export type { FitRouterOptions, FitRouterResult } from './fit.js';
 export { defaultRouterModel } from './default-model.js';

@@ -3,9 +3,7 @@ import { hashedTermCounts, SHAPE_FEATURES, shapeFeatures, tfidfVector } from './
 import type { LabelledPrompt } from './labelled.js';
 import {
   float32ToBase64,
-  loadRouterModel,
   ROUTER_MODEL_FORMAT,
-  type RouterModel,
   type RouterModelFile,
   type RouterTraining,
   uint32ToBase64,
@@ -149,13 +147,4 @@ export function trainRouter(
     training: { ...training, c: options.c, minDocumentFrequency: options.minDocumentFrequency },
     calibration: null,
   };
-}
-
-/** Trains and loads in one step (cross-validation folds use this). */
-export function trainRouterModel(
-  rows: readonly LabelledPrompt[],
-  options: RouterTrainingOptions,
-  training: Omit<RouterTraining, 'c' | 'minDocumentFrequency'>,
-): RouterModel {
-  return loadRouterModel(trainRouter(rows, options, training));
 }
