@@ -49,8 +49,14 @@ const okStream = (model: string): string =>
     .join('') + 'data: [DONE]\n\n';
 
 /** Upstreams that misbehave on purpose; the request's model names the behaviour. */
-function startMisbehavingUpstream(): Promise<{ url: string; calls: Map<string, number>; server: Server }> {
+function startMisbehavingUpstream(): Promise<{
+  url: string;
+  calls: Map<string, number>;
+  closed: Map<string, number>;
+  server: Server;
+}> {
   const calls = new Map<string, number>();
+  const closed = new Map<string, number>();
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
@@ -80,6 +86,26 @@ function startMisbehavingUpstream(): Promise<{ url: string; calls: Map<string, n
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(`${okStream(model).split('\n\n')[0] ?? ''}\n\n`);
         setTimeout(() => res.socket?.destroy(), 10);
+      } else if (model === 'rolereset') {
+        // a stream cut off after a role-only delta: nothing said yet
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
+        );
+        setTimeout(() => res.socket?.destroy(), 10);
+      } else if (model === 'errorfirst') {
+        // an in-stream error event before any output (as an overloaded upstream sends)
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`data: ${JSON.stringify({ error: { message: 'Overloaded', type: 'server_error' } })}\n\n`);
+      } else if (model === 'slow') {
+        // one content event, then nothing for a long time: the client gives up first
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`${okStream(model).split('\n\n')[0] ?? ''}\n\n`);
+        const timer = setTimeout(() => res.end(okStream(model)), 20_000);
+        res.on('close', () => {
+          clearTimeout(timer);
+          closed.set(model, (closed.get(model) ?? 0) + 1);
+        });
       } else if (body.stream === true) {
         res.writeHead(200, { 'content-type': 'text/event-stream' }).end(okStream(model));
       } else {
@@ -89,12 +115,29 @@ function startMisbehavingUpstream(): Promise<{ url: string; calls: Map<string, n
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, calls, server });
+      resolve({
+        url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+        calls,
+        closed,
+        server,
+      });
     });
   });
 }
 
-const BEHAVIOURS = ['ok', 'ok2', 'fail', 'fail2', 'ratelimit', 'stall', 'reset', 'midreset'] as const;
+const BEHAVIOURS = [
+  'ok',
+  'ok2',
+  'fail',
+  'fail2',
+  'ratelimit',
+  'stall',
+  'reset',
+  'midreset',
+  'rolereset',
+  'errorfirst',
+  'slow',
+] as const;
 
 let up: Awaited<ReturnType<typeof startMisbehavingUpstream>>;
 let gw: RunningGateway;
@@ -137,6 +180,8 @@ beforeAll(async () => {
           backoffMs: 1,
         },
         { name: 'after-midreset', strategy: 'fallback', targets: ['midreset', 'ok'], backoffMs: 1 },
+        { name: 'after-rolereset', strategy: 'fallback', targets: ['rolereset', 'ok'], backoffMs: 1 },
+        { name: 'after-errorfirst', strategy: 'fallback', targets: ['errorfirst', 'ok'], backoffMs: 1 },
         { name: 'all-fail', strategy: 'fallback', targets: ['fail2', 'fail2'], backoffMs: 1 },
         { name: 'cheapest', strategy: 'cheapest', candidates: ['ok', 'cheap-short'] },
         { name: 'always-weak', strategy: 'complexity', weak: 'ok2', strong: 'ok', threshold: 2 },
@@ -248,6 +293,56 @@ describe('a stream cut off after content reached the client', () => {
       decision: 'fallback:midreset',
       status: 502,
     });
+  });
+});
+
+describe('a stream that fails before any output', () => {
+  it.each([
+    ['after-rolereset', 'rolereset', 'stream broke before any output'],
+    ['after-errorfirst', 'errorfirst', 'stream failed before any output: Overloaded'],
+  ])("%s: the client gets the next target's stream, billed once", async (route, first, why) => {
+    const before = up.calls.get('ok') ?? 0;
+    const r = await ask(route, { stream: true });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('"content":"answer"');
+    expect(r.text).not.toContain('"error"');
+    // exactly one role delta reached the client: the failed target's was held back
+    expect(r.text.match(/"role":"assistant"/g)).toHaveLength(1);
+    expect(up.calls.get('ok') ?? 0).toBe(before + 1);
+    const row = await rowOf(r.id);
+    expect(row).toMatchObject({ route, decision: 'fallback:ok', status: 200 });
+    expect(row.reason).toContain(`${first}: upstream p-${first} ${why}`);
+    expect(row.costNanoUsd).toBe(OK_COST_NANO);
+  });
+});
+
+describe('a client that closes its stream', () => {
+  it('aborts the upstream and records status 499 with the cost unknown, never 0', async () => {
+    const controller = new AbortController();
+    const r = await fetch(`http://127.0.0.1:${String(gw.port)}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: controller.signal,
+    });
+    const id = r.headers.get('x-costwise-request-id') ?? '';
+    const reader = r.body?.getReader();
+    if (reader === undefined) throw new Error('no body');
+    const first = (await reader.read()) as { value?: Uint8Array };
+    expect(new TextDecoder().decode(first.value)).toContain('"content":"answer"');
+    controller.abort();
+    await expect.poll(() => up.closed.get('slow') ?? 0, { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await gw.gateway.context.writer.flush();
+          return (await gw.gateway.context.store.recent(10_000)).some((row) => row.id === id);
+        },
+        { timeout: 5_000 },
+      )
+      .toBe(true);
+    const row = await rowOf(id);
+    expect(row).toMatchObject({ status: 499, error: 'client closed the stream', costNanoUsd: null });
   });
 });
 

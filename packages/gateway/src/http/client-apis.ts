@@ -37,7 +37,43 @@ export interface ClientApiShape {
   errorMessage(body: unknown): string | null;
   /** The message of an error event in a stream of this shape, if the event is one. */
   streamErrorMessage(event: SseEvent): string | null;
+  /**
+   * Whether an event carries output the client must see (text, a tool call, a finish, usage, the end):
+   * until one arrives nothing has been said, so a failed stream can still go to the next target.
+   */
+  carriesOutput(event: SseEvent): boolean;
 }
+
+const OPENAI_OUTPUT_FIELDS = [
+  'content',
+  'tool_calls',
+  'function_call',
+  'refusal',
+  'reasoning_content',
+  'reasoning',
+];
+
+/** An OpenAI chunk with text, a tool call, a refusal or reasoning, a finish reason or usage (not a role-only delta). */
+function openAiChunkCarriesOutput(data: string): boolean {
+  if (data === '[DONE]') return true;
+  const o = parseJson(data) as {
+    choices?: readonly { delta?: Record<string, unknown> | null; finish_reason?: unknown }[];
+    usage?: unknown;
+  } | null;
+  if (o === null || typeof o !== 'object') return true; // not ours to judge: pass it on
+  if (o.usage !== null && o.usage !== undefined) return true;
+  return (o.choices ?? []).some(
+    (c) =>
+      (c.finish_reason !== null && c.finish_reason !== undefined) ||
+      OPENAI_OUTPUT_FIELDS.some((f) => {
+        const v = c.delta?.[f];
+        return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+      }),
+  );
+}
+
+/** Anthropic events before any output: message_start, ping, and the (empty) start of a content block. */
+const ANTHROPIC_PREAMBLE = new Set(['message_start', 'ping', 'content_block_start']);
 
 const messages = z.array(z.looseObject({ role: z.string() })).min(1, 'needs at least one message');
 
@@ -104,6 +140,7 @@ export const CLIENT_APIS: Readonly<Record<ClientApi, ClientApiShape>> = {
     errorMessage: nestedMessage,
     streamErrorMessage: (e) =>
       e.data.startsWith('{"error"') ? (nestedMessage(parseJson(e.data)) ?? 'error') : null,
+    carriesOutput: (e) => openAiChunkCarriesOutput(e.data),
   },
   'anthropic-messages': {
     requestSchema: z.looseObject({
@@ -117,5 +154,9 @@ export const CLIENT_APIS: Readonly<Record<ClientApi, ClientApiShape>> = {
     isTerminal: (e) => e.event === 'message_stop' || e.data === '{"type":"message_stop"}',
     errorMessage: nestedMessage,
     streamErrorMessage: (e) => (e.event === 'error' ? (nestedMessage(parseJson(e.data)) ?? 'error') : null),
+    carriesOutput: (e) => {
+      const type = e.event ?? (parseJson(e.data) as { type?: unknown } | null)?.type;
+      return typeof type !== 'string' || !ANTHROPIC_PREAMBLE.has(type);
+    },
   },
 };

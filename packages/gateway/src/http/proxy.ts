@@ -307,17 +307,7 @@ async function attempt(
     const retry = res.status === 408 || res.status === 429 || res.status >= 500;
     return fail(retry, 'upstream', message, res.status, upstreamBody);
   }
-  if (stream) {
-    try {
-      return { kind: 'stream', res, first: await res.chunks.next(), upstreamStart };
-    } catch (error) {
-      return fail(
-        true,
-        'upstream',
-        `upstream ${id} stream broke before its first event: ${(error as Error).message}`,
-      );
-    }
-  }
+  if (stream) return readUntilOutput(routed, res, upstreamStart, fail);
   try {
     return {
       kind: 'json',
@@ -328,6 +318,50 @@ async function attempt(
     return res.timedOut() === null
       ? fail(true, 'upstream', `upstream ${id} sent a body that is not JSON (${(error as Error).message})`)
       : fail(true, 'timeout', `upstream ${id} did not finish within its time-out`);
+  }
+}
+
+/**
+ * Holds a stream's opening events (a role-only delta, message_start, ping) until one carries output.
+ * Until then the client has been told nothing, so a stream that breaks, ends or sends an error event
+ * (Anthropic's overloaded_error) is a failed attempt that a fallback route retries on its next
+ * target; after it, the stream is the client's and cannot switch models.
+ */
+async function readUntilOutput(
+  routed: RoutedModel,
+  res: UpstreamResponse,
+  upstreamStart: number,
+  fail: (retry: boolean, errorKind: GatewayErrorKind, message: string) => Attempt,
+): Promise<Attempt> {
+  const id = routed.provider.id;
+  const shape = CLIENT_APIS[routed.provider.capabilities.nativeApi];
+  const parser = new SseParser();
+  let held = '';
+  for (;;) {
+    let chunk: IteratorResult<string>;
+    try {
+      chunk = await res.chunks.next();
+    } catch (error) {
+      res.abort();
+      const cause = res.timedOut() === null ? 'upstream' : 'timeout';
+      return fail(true, cause, `upstream ${id} stream broke before any output: ${(error as Error).message}`);
+    }
+    if (chunk.done === true) {
+      const events = parser.end();
+      if (events.some((e) => shape.carriesOutput(e)))
+        return { kind: 'stream', res, first: { done: false, value: held }, upstreamStart };
+      return fail(true, 'upstream', `upstream ${id} stream ended before any output`);
+    }
+    held += chunk.value;
+    for (const e of parser.push(chunk.value)) {
+      const error = shape.streamErrorMessage(e);
+      if (error !== null) {
+        res.abort();
+        return fail(true, 'upstream', `upstream ${id} stream failed before any output: ${error}`);
+      }
+      if (shape.carriesOutput(e))
+        return { kind: 'stream', res, first: { done: false, value: held }, upstreamStart };
+    }
   }
 }
 
@@ -740,6 +774,8 @@ function streamResponse(
         controller.enqueue(encoder.encode(events.map(formatSse).join('')));
       };
       const fail = async (message: string): Promise<void> => {
+        // the client closed the stream (cancel aborted the upstream read): its row is already written
+        if (finished) return;
         g.metrics.errors.inc({ type: 'upstream_stream' });
         const comment = await finish(502, upstreamError ?? message);
         // the client already got the upstream's error event, translated: no second one

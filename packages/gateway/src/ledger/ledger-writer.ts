@@ -12,7 +12,8 @@ interface Pending {
  * event-loop turn (up to `batchRows`) goes into one transaction on the next turn, and the promise
  * settles when that transaction has committed. The gateway awaits it before it sends a response's
  * final bytes, so a response the client received completely is in the ledger (see docs/gateway.md,
- * "What acknowledged means"). Batches are written one at a time, in order.
+ * "What acknowledged means"). Batches are written one at a time, in order; a batch the database
+ * refuses is retried row by row, so only the offending row is lost (and its writer told).
  */
 export class LedgerWriter {
   private queue: Pending[] = [];
@@ -57,8 +58,23 @@ export class LedgerWriter {
           this.rowsWritten += batch.length;
           for (const p of batch) p.resolve();
         } catch (error) {
-          this.onError(error, batch.length);
-          for (const p of batch) p.reject(error);
+          if (batch.length === 1) {
+            this.onError(error, 1);
+            batch[0]?.reject(error);
+            return;
+          }
+          // one row the database refuses (a duplicate id, say) must not take the others with it:
+          // the batch rolled back, so write its rows one by one
+          for (const p of batch) {
+            try {
+              await this.store.insert([p.row]);
+              this.rowsWritten += 1;
+              p.resolve();
+            } catch (rowError) {
+              this.onError(rowError, 1);
+              p.reject(rowError);
+            }
+          }
         }
       });
     }
