@@ -11,9 +11,22 @@ let slowGw: Gateway;
 beforeAll(async () => {
   const fixtures = loadFixtures();
   fake = await startFakeUpstream(fixtures);
-  gw = await createGateway(testConfig(fake.url, fixtures, { server: { maxBodyBytes: 4096 } }), {
-    logger: createLogger('silent'),
-  });
+  gw = await createGateway(
+    testConfig(fake.url, fixtures, {
+      server: { maxBodyBytes: 4096 },
+      routes: [
+        {
+          name: 'any-shape',
+          strategy: 'fallback',
+          targets: ['anthropic-messages-cache-write-and-read', 'openai-chat-gpt56-cache-read'],
+          backoffMs: 1,
+        },
+      ],
+    }),
+    {
+      logger: createLogger('silent'),
+    },
+  );
   slow = await startFakeUpstream(fixtures, { delayMs: 300 });
   const slowConfig = testConfig(slow.url, fixtures);
   slowGw = await createGateway(
@@ -128,6 +141,61 @@ describe('errors in the client API shape', () => {
     const res = await post(slowGw, '/v1/messages', msg, { 'x-api-key': TEAM_KEY });
     expect(res.status).toBe(504);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('timeout_error');
+  });
+});
+
+describe('a request the translation cannot carry', () => {
+  it.each([
+    [
+      '/v1/chat/completions',
+      { ...chat, model: 'anthropic-messages-cache-write-and-read', n: 3 },
+      'n: 3 choices are not available from an Anthropic model',
+      'invalid_request_error',
+    ],
+    [
+      '/v1/chat/completions',
+      { ...chat, model: 'anthropic-messages-cache-write-and-read', logprobs: true },
+      'logprobs: Anthropic models return no log-probabilities',
+      'invalid_request_error',
+    ],
+    [
+      '/v1/chat/completions',
+      { ...chat, model: 'anthropic-messages-cache-write-and-read', reasoning_effort: 'high' },
+      'reasoning_effort: has no Anthropic counterpart',
+      'invalid_request_error',
+    ],
+    [
+      '/v1/messages',
+      { ...msg, model: 'openai-chat-gpt56-cache-read', thinking: { type: 'enabled', budget_tokens: 1024 } },
+      'thinking: extended thinking has no counterpart on an OpenAI-shaped upstream',
+      'invalid_request_error',
+    ],
+  ])('%s %j: 400 naming the field, and no upstream call', async (path, body, message, type) => {
+    const before = fake.requests.length;
+    const r = await post(gw, path, body);
+    expect(r.status).toBe(400);
+    const j = (await r.json()) as { error: { message: string; type: string } };
+    expect(j.error.type).toBe(type);
+    expect(j.error.message).toContain(message);
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('a fallback route skips the target that cannot carry it (no breaker, no call) and answers from the next', async () => {
+    const before = fake.requests.length;
+    const r = await post(gw, '/v1/chat/completions', { ...chat, model: 'any-shape', n: 2 });
+    expect(r.status).toBe(200);
+    expect(fake.requests.length).toBe(before + 1);
+    expect(fake.requests.at(-1)?.body).toMatchObject({ model: 'openai-chat-gpt56-cache-read', n: 2 });
+    await gw.context.writer.flush();
+    const row = (await gw.context.store.recent(1))[0];
+    expect(row?.reason).toContain('anthropic-messages-cache-write-and-read: n: 2 choices are not available');
+    expect(row?.decision).toBe('fallback:openai-chat-gpt56-cache-read');
+  });
+
+  it('the same fields in the native shape go through untouched', async () => {
+    const r = await post(gw, '/v1/chat/completions', { ...chat, n: 2, logprobs: true });
+    expect(r.status).toBe(200);
+    expect(fake.requests.at(-1)?.body).toMatchObject({ n: 2, logprobs: true });
   });
 });
 

@@ -262,7 +262,8 @@ type Attempt =
       readonly status: number;
       readonly message: string;
       readonly upstreamBody: unknown;
-      readonly upstreamMs: number;
+      /** Null when no call was made (the target could not carry the request). */
+      readonly upstreamMs: number | null;
     };
 
 /** One upstream call, read far enough to know whether it succeeded (a stream: its first chunk). */
@@ -429,11 +430,26 @@ async function forward(
       failures.push(`${routed.config.name}: circuit open for ${id}`);
       continue;
     }
+    const adapter = routed.provider.adapter(s.client);
+    const cannot = adapter.unsupported?.(body) ?? null;
+    if (cannot !== null) {
+      // not the provider's failure: no breaker, no backoff; the next target may carry it
+      failures.push(`${routed.config.name}: ${cannot}`);
+      last = {
+        kind: 'fail',
+        retry: true,
+        errorKind: 'invalid_request',
+        status: STATUS_OF.invalid_request,
+        message: `${cannot} (target ${routed.config.name} on ${id})`,
+        upstreamBody: null,
+        upstreamMs: null,
+      };
+      continue;
+    }
     if (tried > 0 && plan.backoffMs > 0)
       await g.sleep(plan.backoffMs * 2 ** (tried - 1) * (0.5 + g.random() / 2));
     tried += 1;
     s.routed = routed;
-    const adapter = routed.provider.adapter(s.client);
     const native = adapter.request(body, routed.config.model);
     const a = await attempt(g, routed, native, clientHeaders, stream);
     if (a.kind === 'fail') {

@@ -50,6 +50,13 @@ export interface Adapter {
   /** Native response body → client body. `usage` is the normalized usage of that response. */
   response(body: unknown, usage: CanonicalUsage | null): unknown;
   stream(clientBody: Readonly<Record<string, unknown>>, ctx: StreamContext): StreamTranslator;
+  /**
+   * Why this translation cannot carry the request (a feature of the client's shape with no counterpart
+   * upstream, named with its field and the fix), or null. Dropping such a field would change the answer's
+   * shape behind the client's back (one choice for n = 3, no log-probabilities, no audio), so the gateway
+   * skips the target, or answers 400 when no target can.
+   */
+  unsupported?(body: Readonly<Record<string, unknown>>): string | null;
 }
 
 export interface Provider {

@@ -6,7 +6,8 @@ import { sseJson, type SseEvent } from '../../sse/sse.js';
 
 // OpenAI Chat request → Anthropic Messages request, and Anthropic responses/streams → OpenAI shape.
 // System and developer messages become `system`; tools, tool calls and results, and images (data URLs
-// as base64, others as URL sources) map both ways. n > 1 and logprobs have no Anthropic counterpart.
+// as base64, others as URL sources) map both ways. n > 1, logprobs, audio and reasoning_effort have no
+// Anthropic counterpart here: such requests are refused by name (`unsupportedOverAnthropic`), not cut.
 
 /** Anthropic requires max_tokens; OpenAI does not. Used when the client gives none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -267,8 +268,24 @@ export class AnthropicToOpenAiStream implements StreamTranslator {
 }
 
 /** An OpenAI-shaped client reaching Anthropic. */
+/** The OpenAI Chat fields this translation cannot carry to Anthropic, with the fix; null when none is used. */
+export function unsupportedOverAnthropic(body: Readonly<Json>): string | null {
+  const n = body['n'];
+  if (typeof n === 'number' && n > 1)
+    return `n: ${String(n)} choices are not available from an Anthropic model (one answer per request); send n = 1 and repeat the request`;
+  if (body['logprobs'] === true || typeof body['top_logprobs'] === 'number')
+    return 'logprobs: Anthropic models return no log-probabilities; leave logprobs and top_logprobs out';
+  const modalities = body['modalities'];
+  if (isObject(body['audio']) || (Array.isArray(modalities) && modalities.includes('audio')))
+    return 'audio: Anthropic models do not produce audio; ask for text only';
+  if (body['reasoning_effort'] !== undefined && body['reasoning_effort'] !== null)
+    return 'reasoning_effort: has no Anthropic counterpart through this translation; send the request in the Anthropic Messages shape (POST /v1/messages) with `thinking: { type: "enabled", budget_tokens }`';
+  return null;
+}
+
 export function openAiOverAnthropic(now: () => number): Adapter {
   return {
+    unsupported: unsupportedOverAnthropic,
     request: openAiRequestToAnthropic,
     response: (body, usage) => anthropicResponseToOpenAi(body, usage, Math.floor(now() / 1000)),
     stream: (client, ctx) => {

@@ -5,7 +5,9 @@ import { sseJson, type SseEvent } from '../../sse/sse.js';
 import { FINISH_TO_STOP, isObject, str, type Json } from './_openai-shapes.js';
 
 // Anthropic Messages request → OpenAI Chat request, and OpenAI responses/streams → Anthropic shape.
-// Text, images (base64 and URL), tools and tool results map both ways; thinking blocks are dropped.
+// Text, images (base64 and URL), tools and tool results map both ways; thinking blocks of earlier turns
+// are dropped. Extended thinking and document blocks have no counterpart: such requests are refused by
+// name (`unsupportedOverOpenAi`), not cut.
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -296,9 +298,23 @@ export class OpenAiToAnthropicStream implements StreamTranslator {
   }
 }
 
+/** The Anthropic Messages fields this translation cannot carry to an OpenAI-shaped upstream; null when none is used. */
+export function unsupportedOverOpenAi(body: Readonly<Json>): string | null {
+  const thinking = body['thinking'];
+  if (isObject(thinking) && thinking['type'] !== 'disabled')
+    return 'thinking: extended thinking has no counterpart on an OpenAI-shaped upstream through this translation; send the request in the OpenAI Chat shape (POST /v1/chat/completions) with reasoning_effort, or leave thinking out';
+  for (const m of Array.isArray(body['messages']) ? body['messages'] : []) {
+    const content = isObject(m) ? m['content'] : undefined;
+    if (Array.isArray(content) && content.some((b) => isObject(b) && b['type'] === 'document'))
+      return 'messages[].content: document blocks (PDFs) are not translated to an OpenAI-shaped upstream; send the text, or route to an Anthropic model';
+  }
+  return null;
+}
+
 /** An Anthropic-shaped client reaching an OpenAI-shaped upstream. */
 export function anthropicOverOpenAi(streamUsageOnRequest: boolean): Adapter {
   return {
+    unsupported: unsupportedOverOpenAi,
     request: (body, model) => anthropicRequestToOpenAi(body, model, streamUsageOnRequest),
     response: openAiResponseToAnthropic,
     stream: (_client, ctx) => new OpenAiToAnthropicStream(ctx),
