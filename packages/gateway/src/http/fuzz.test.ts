@@ -77,7 +77,12 @@ describe('fuzz: malformed requests', () => {
           body: text,
         });
         const out = await res.text();
-        expect(res.status).toBeLessThan(500);
+        // a 5xx only for an upstream's own fault, named as such (the fake upstream answers JSON to a
+        // stream request for a non-streaming fixture: "upstream an stream ended before any output")
+        if (res.status >= 500) {
+          expect(res.status).toBe(502);
+          expect(out).toMatch(/upstream [a-z]+ stream ended before any output/);
+        }
         expect(res.headers.get('x-costwise-request-id')).toMatch(/^cw-/);
         if (res.status >= 400) expect(() => JSON.parse(out) as unknown).not.toThrow();
       }),
