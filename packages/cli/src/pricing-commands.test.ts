@@ -213,9 +213,39 @@ describe('costwise breakeven', () => {
       (p.usdPerMillionInputTokens * 768 + p.usdPerMillionOutputTokens * 256) / 1024,
       12,
     );
-    // T* = F / (p_api − p_self)
-    expect(j.breakEvenTokensPerMonth).toBeCloseTo((1000 / (5 - j.selfHostUsdPerMTok)) * 1e6, 3);
+    // one replica (2 GPUs at $3/h) runs all month by default: the GPU bill is never below
+    // 2 × 3 × 720 = $4,320, so the API must first reach F + M = $5,320 (at $5/M: 1.064B tokens)
+    expect(j.breakEvenTokensPerMonth).toBeCloseTo(((1000 + 4320) / 5) * 1e6, 3);
     expect(j.assumptions.join(' ')).toMatch(/from costwise perf/);
+    expect(j.assumptions.join(' ')).toMatch(/never below \$4320/);
+    // --min-replicas 0: GPUs scale to zero (the lecture's model), T* = F / (p_api − p_self)
+    const elastic = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '5',
+      '--model',
+      'llama-3.1-70b',
+      ...common,
+      '--ops-usd-per-month',
+      '1000',
+      '--min-replicas',
+      '0',
+      '--json',
+    ]);
+    const e = JSON.parse(elastic.stdout) as { breakEvenTokensPerMonth: number };
+    expect(e.breakEvenTokensPerMonth).toBeCloseTo((1000 / (5 - j.selfHostUsdPerMTok)) * 1e6, 3);
+    const fractional = await runCli([
+      'breakeven',
+      '--api-usd-per-mtok',
+      '5',
+      '--model',
+      'llama-3.1-70b',
+      ...common,
+      '--min-replicas',
+      '1.5',
+    ]);
+    expect(fractional.code).toBe(2);
+    expect(fractional.stderr).toMatch(/--min-replicas/);
     const both = await runCli([
       'breakeven',
       '--api-usd-per-mtok',

@@ -135,6 +135,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--output <n>', 'output tokens per request for --model', '256')
     .option('--gpu-hourly-usd <x>', 'price of one GPU-hour (default: cheapest listed for the GPU)')
     .option('--utilization <u>', 'share of paid GPU time that serves traffic, (0, 1]', '0.5')
+    .option(
+      '--min-replicas <n>',
+      'replicas of --gpus GPUs that run all month even when idle: the GPU bill is never below their cost (default 1 with --model; 0 = GPUs scale to zero, the lecture model)',
+    )
     .option('--ops-usd-per-month <x>', 'operations cost per month')
     .option('--upfront-usd <x>', 'hardware bought upfront')
     .option('--amortize-months <n>', 'months to amortize the upfront cost over', '36')

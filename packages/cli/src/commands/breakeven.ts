@@ -2,6 +2,7 @@ import {
   blendedUsdPerMTok,
   breakEven,
   fixedMonthlyUsd,
+  HOURS_PER_MONTH,
   invalidInput,
   predictPerf,
   resolvePrice,
@@ -32,6 +33,7 @@ export interface BreakEvenFlags extends PriceDataFlags {
   readonly output?: string;
   readonly gpuHourlyUsd?: string;
   readonly utilization?: string;
+  readonly minReplicas?: string;
   readonly json?: boolean;
 }
 
@@ -42,7 +44,7 @@ export interface BreakEvenFlags extends PriceDataFlags {
 async function selfHostFromPerf(
   f: BreakEvenFlags,
   io: CliIo,
-): Promise<{ usdPerMTok: number; outputShare: number; notes: string[] }> {
+): Promise<{ usdPerMTok: number; outputShare: number; replicaUsdPerMonth: number; notes: string[] }> {
   const flags: PerfFlags = {
     ...(f.gpu !== undefined ? { gpu: f.gpu } : {}),
     ...(f.gpus !== undefined ? { gpus: f.gpus } : {}),
@@ -69,6 +71,8 @@ async function selfHostFromPerf(
   return {
     usdPerMTok,
     outputShare: input.outputTokens / tokens,
+    // one replica (tp GPUs) all month at the hourly price perf used
+    replicaUsdPerMonth: (input.gpuHourlyUsd ?? 0) * input.tp * HOURS_PER_MONTH,
     notes: [
       ...notes,
       `self-hosted $${usdPerMTok.toFixed(4)}/M from costwise perf: ${p.totalTokensPerSecond.toFixed(0)} tokens/s at batch ${p.batch} (the largest memory allows), ${input.inputTokens} in / ${input.outputTokens} out per request, utilization ${input.utilization ?? 1}`,
@@ -83,6 +87,15 @@ export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<nu
   if (priceData) assumptions.push(priceData);
   let self = parseNonNegative('--self-host-usd-per-mtok', f.selfHostUsdPerMtok);
   let derivedShare: number | undefined;
+  let minimumUsdPerMonth = 0;
+  const minReplicas = parseNonNegative('--min-replicas', f.minReplicas);
+  if (minReplicas !== undefined && !Number.isInteger(minReplicas))
+    throw invalidInput('--min-replicas', `${String(minReplicas)} must be a whole number of replicas`);
+  if (minReplicas !== undefined && minReplicas > 0 && f.model === undefined)
+    throw invalidInput(
+      '--min-replicas',
+      'needs --model and --gpu (the replica and its GPU price come from there)',
+    );
   if (f.model !== undefined) {
     if (self !== undefined)
       throw invalidInput('--model', 'give either --model (derived) or --self-host-usd-per-mtok, not both');
@@ -90,6 +103,13 @@ export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<nu
     self = derived.usdPerMTok;
     derivedShare = derived.outputShare;
     assumptions.push(...derived.notes);
+    const replicas = minReplicas ?? 1;
+    minimumUsdPerMonth = replicas * derived.replicaUsdPerMonth;
+    assumptions.push(
+      replicas === 0
+        ? 'GPUs scale to zero: the GPU bill grows from $0 with the tokens served (--min-replicas 0)'
+        : `at least ${String(replicas)} replica(s) run all month even when idle: the GPU bill is never below $${minimumUsdPerMonth.toFixed(0)} (${String(HOURS_PER_MONTH)} h; --min-replicas)`,
+    );
   }
   let api = parseNonNegative('--api-usd-per-mtok', f.apiUsdPerMtok);
   if (f.api !== undefined) {
@@ -116,7 +136,12 @@ export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<nu
     upfrontUsd: parseNonNegative('--upfront-usd', f.upfrontUsd) ?? 0,
     amortizeMonths: parseNonNegative('--amortize-months', f.amortizeMonths) ?? 36,
   });
-  const r = breakEven({ apiUsdPerMTok: api, selfHostUsdPerMTok: self, selfHostFixedUsdPerMonth: fixed });
+  const r = breakEven({
+    apiUsdPerMTok: api,
+    selfHostUsdPerMTok: self,
+    selfHostFixedUsdPerMonth: fixed,
+    selfHostMinimumUsdPerMonth: minimumUsdPerMonth,
+  });
   const result = { ...r, assumptions };
   io.stdout(f.json ? `${JSON.stringify(result, null, 2)}\n` : renderBreakEven(r, assumptions));
   return 0;
@@ -126,7 +151,7 @@ export function renderBreakEven(r: BreakEven, assumptions: readonly string[]): s
   const head =
     r.breakEvenTokensPerMonth === null
       ? `Self-hosting never breaks even: its $${r.selfHostUsdPerMTok.toFixed(4)}/M is not below the API's $${r.apiUsdPerMTok.toFixed(4)}/M.`
-      : `Break-even at ${(r.breakEvenTokensPerMonth / 1e9).toFixed(3)}B tokens/month: API $${r.apiUsdPerMTok.toFixed(4)}/M vs self-hosting $${r.selfHostUsdPerMTok.toFixed(4)}/M + $${r.selfHostFixedUsdPerMonth.toFixed(0)}/month fixed.`;
+      : `Break-even at ${(r.breakEvenTokensPerMonth / 1e9).toFixed(3)}B tokens/month: API $${r.apiUsdPerMTok.toFixed(4)}/M vs self-hosting $${r.selfHostUsdPerMTok.toFixed(4)}/M + $${r.selfHostFixedUsdPerMonth.toFixed(0)}/month fixed${r.selfHostMinimumUsdPerMonth > 0 ? `, GPUs never below $${r.selfHostMinimumUsdPerMonth.toFixed(0)}/month` : ''}.`;
   const rows = r.curve
     .filter((_, i) => i % 4 === 0)
     .map((p) => [

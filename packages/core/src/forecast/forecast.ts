@@ -3,12 +3,11 @@ import { requestCost } from '../pricing/cost.js';
 import { resolvePrice, type ResolvedPrice } from '../pricing/prices.js';
 import { rulesFor } from '../pricing/rules.js';
 import { ZERO_USAGE, type CanonicalUsage } from '../pricing/usage.js';
+import { DAYS_PER_MONTH, HOURS_PER_MONTH } from './month.js';
 import { cacheableTokens, cacheHitRate, CACHE_POLICIES, type CachePolicy } from './cache-sim.js';
 import { selfHostedPrices } from './self-hosted.js';
 import { cappedMean, mean, type Workload } from './workload.js';
 
-/** A month, for requestsPerDay: 30 days. */
-export const DAYS_PER_MONTH = 30;
 const SECONDS_PER_MONTH = DAYS_PER_MONTH * 86_400;
 /** 22 working days × 10 hours. */
 const BUSINESS_SECONDS_PER_MONTH = 22 * 10 * 3600;
@@ -145,7 +144,6 @@ function monthlyUsd(w: Workload, main: Model, s: Settings, requests: number): nu
  * caching, batch, routing, max_tokens, context reduction — each step the running total with every
  * earlier lever applied, so the savings add up to baseline − final.
  */
-const HOURS_PER_MONTH = DAYS_PER_MONTH * 24;
 
 export function forecast(w: Workload): Forecast {
   const requests = w.traffic.requestsPerMonth ?? (w.traffic.requestsPerDay ?? 0) * DAYS_PER_MONTH;

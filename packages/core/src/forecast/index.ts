@@ -1,4 +1,5 @@
 export { blendedUsdPerMTok, breakEven, fixedMonthlyUsd } from './breakeven.js';
+export { DAYS_PER_MONTH, HOURS_PER_MONTH } from './month.js';
 export type { BreakEven, BreakEvenInput, BreakEvenPoint } from './breakeven.js';
 export {
   cacheableTokens,
@@ -12,7 +13,7 @@ export type { ArrivalProcess, CachePolicy, SimulatedCache } from './cache-sim.js
 export { cachedTrafficCost, compareTtls } from './caching.js';
 export type { PromptShape } from './caching.js';
 export type { CachedTrafficCost } from './cache-sim.js';
-export { DAYS_PER_MONTH, forecast } from './forecast.js';
+export { forecast } from './forecast.js';
 export type { Forecast, ForecastStep, Lever, OptionForecast } from './forecast.js';
 export {
   cappedMean,
