@@ -68,12 +68,37 @@ describe('costwise perf', () => {
       [['--gpu', 'h100-sxm', '--batch', '4', '--rate', '3'], '--batch'],
       [['--gpu', 'h100-sxm', '--sweep', 'gpus=1,2'], '--sweep'],
       [['--gpu', 'h100-sxm', '--utilization', '1.5'], '--utilization'],
+      [['--gpu', 'h100-sxm', '--pp', '0'], '--pp'],
+      [['--gpu', 'h100-sxm', '--pp', '64'], '--pp'],
     ] as const) {
       const r = await runCli(['perf', 'llama-3.1-8b', ...args, '--json']);
       expect(r.code, args.join(' ')).toBe(2);
       const out = JSON.parse(r.stdout) as { error: { message: string } };
       expect(out.error.message).toContain(field);
     }
+  });
+
+  it('--pp: pipeline stages of --gpus GPUs each; the model that does not fit one node fits two stages', async () => {
+    const one = await runCli(['perf', 'llama-3.1-70b', '--gpu', 'l40s', '--gpus', '2', '--json']);
+    expect(one.code).toBe(2);
+    const r = await runCli([
+      'perf',
+      'llama-3.1-70b',
+      '--gpu',
+      'l40s',
+      '--gpus',
+      '2',
+      '--pp',
+      '2',
+      '--gpu-hourly-usd',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { assumptions: string[]; tpotMs: number; usdPerRequest: number };
+    expect(j.assumptions.join(' ')).toMatch(/pipeline parallel 2/);
+    expect(j.assumptions[0]).toMatch(/on 4 × .* \(TP 2 × PP 2\)/);
+    expect(j.tpotMs).toBeGreaterThan(0);
   });
 
   it('--rate reports the operating point and refuses a rate past saturation', async () => {

@@ -222,7 +222,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<model>', 'catalog id, config.json or folder, hf:org/name[@rev], or a .gguf file')
     .option('--gpu <g>', 'the GPU (required), e.g. h100-sxm, a100-80gb, l40s')
     .option('--gpus <n>', 'tensor-parallel GPUs within a node', '1')
-    .option('--pp <n>', 'pipeline stages (not modelled yet: only 1)')
+    .option('--pp <n>', 'pipeline stages (of --gpus GPUs each, across nodes)', '1')
     .option(
       '--precision <p>',
       'weights: bf16, fp16, fp8 (W8A8), int8 (W8A8), int4/nf4/awq (weight-only)',

@@ -93,13 +93,6 @@ export async function buildPerfInput(
     throw invalidInput('--gpu', 'required: the GPU to run on (e.g. h100-sxm, a100-80gb)');
   const gpu = findGpu(f.gpu);
   if (!gpu) throw invalidInput('--gpu', `unknown GPU "${f.gpu}"; see the GPU ids in costwise fit --help`);
-  const pp = parsePositiveInt('--pp', f.pp) ?? 1;
-  if (pp > 1)
-    throw new CostwiseError(
-      'UNSUPPORTED',
-      '--pp: pipeline stages are not in the performance model yet; costwise memory --pp plans their memory',
-      '--pp',
-    );
   const precision = parsePrecision(f.precision);
   const { engine, kvDtype: kvId } = parseEngineAndKv(f.engine, f.kvDtype);
   const loads = [f.batch, f.concurrency, f.rate].filter((v) => v !== undefined).length;
@@ -157,6 +150,7 @@ export async function buildPerfInput(
     kvDtype: KV_DTYPES[kvId],
     gpu,
     tp: parsePositiveInt('--gpus', f.gpus) ?? 1,
+    pp: parsePositiveInt('--pp', f.pp) ?? 1,
     engine,
     batch,
     inputTokens: parsePositiveInt('--input', f.input) ?? 512,
@@ -167,7 +161,11 @@ export async function buildPerfInput(
     ...(utilization !== undefined ? { utilization } : {}),
     ...(speculation ? { speculation } : {}),
   };
-  return { input, notes: [`${model.id} on ${input.tp} × ${gpu.name}, ${precision.id}, ${engine}`, ...notes] };
+  const layout =
+    (input.pp ?? 1) > 1
+      ? `${input.tp * (input.pp ?? 1)} × ${gpu.name} (TP ${input.tp} × PP ${input.pp ?? 1})`
+      : `${input.tp} × ${gpu.name}`;
+  return { input, notes: [`${model.id} on ${layout}, ${precision.id}, ${engine}`, ...notes] };
 }
 
 function fail(code: string, message: string, f: PerfFlags, io: CliIo): number {

@@ -216,6 +216,66 @@ describe('cost and load', () => {
   });
 });
 
+describe('pipeline parallelism (--pp)', () => {
+  const llama70b: PerfInput = { ...llama8b, arch: arch('llama-3.1-70b') };
+
+  it('pp = 1 is the plain layout', () => {
+    expect(ok({ ...llama70b, tp: 2, pp: 1 })).toEqual(ok({ ...llama70b, tp: 2 }));
+  });
+
+  it('stages add memory, not speed: a 70B bf16 that does not fit one H100 fits two stages', () => {
+    expect(predictPerf({ ...llama70b, tp: 1 })).toMatchObject({ ok: false, code: 'DOES_NOT_FIT' });
+    const pp2 = ok({ ...llama70b, tp: 1, pp: 2 });
+    const tp2 = ok({ ...llama70b, tp: 2 });
+    // one sequence still walks every layer in turn: a stage reads half the weights, twice per token,
+    // plus a hop and a step overhead per stage — slower than TP 2, which reads half the weights once
+    expect(pp2.tpotMs).toBeGreaterThan(tp2.tpotMs);
+    const r = roofline({ ...llama70b, tp: 1, pp: 2 });
+    if (isRooflineError(r)) throw new Error(r.error);
+    const full = roofline({ ...llama70b, gpu: gpu('h200'), tp: 1 });
+    if (isRooflineError(full)) throw new Error(full.error);
+    expect(r.weightBytesPerGpu).toBeCloseTo(full.weightBytesPerGpu / 2, 0);
+    // batch 1: a cycle reads every stage's weights once → the whole model's weights per token, as one GPU would
+    const step = r.decodeStep(1, 640);
+    expect(step.weightBytesRead).toBeCloseTo(full.weightBytesPerGpu, 0);
+  });
+
+  it('two stages double the largest batch that fits at the same TP (KV space per GPU grows)', () => {
+    const one = ok({ ...llama70b, tp: 4, batch: 'max' });
+    const two = ok({ ...llama70b, tp: 4, pp: 2, batch: 'max' });
+    expect(two.maxBatch).toBeGreaterThan(2 * one.maxBatch);
+    // and a big batch runs as micro-batches: throughput grows with the capacity
+    expect(two.outputTokensPerSecond).toBeGreaterThan(one.outputTokensPerSecond);
+  });
+
+  it('a single prompt prefills through every stage in turn: TTFT ≈ the TP-only prefill plus the hops', () => {
+    const tp = ok({ ...llama70b, tp: 4 });
+    const pp = ok({ ...llama70b, tp: 4, pp: 2 });
+    expect(pp.ttftMs).toBeGreaterThan(tp.ttftMs);
+    expect(pp.ttftMs).toBeLessThan(tp.ttftMs * 1.1);
+  });
+
+  it('prices all tp × pp GPUs', () => {
+    const r = ok({ ...llama70b, tp: 4, pp: 2, batch: 8, gpuHourlyUsd: 2 });
+    const gpuUsdPerS = (2 * 8) / 3600;
+    const seconds = r.requestLatencyMs / 1e3;
+    // static batch: the 8 GPUs are paid for the batch's whole cycle
+    expect(r.usdPerRequest).toBeCloseTo((gpuUsdPerS * seconds) / 8, 9);
+  });
+
+  it('more stages than layers, or speculation with stages, say why', () => {
+    expect(predictPerf({ ...llama8b, pp: 33 })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(predictPerf({ ...llama8b, pp: 0 })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(
+      predictPerf({
+        ...llama8b,
+        pp: 2,
+        speculation: { acceptance: 0.7, draftTokens: 4, draft: { kind: 'ngram' } },
+      }),
+    ).toMatchObject({ ok: false, code: 'UNSUPPORTED' });
+  });
+});
+
 describe('combinations that cannot run say why', () => {
   it('FP8 on a GPU without FP8 tensor cores', () => {
     const r = predictPerf({ ...llama8b, gpu: gpu('a100-80gb'), precision: precision('fp8') });

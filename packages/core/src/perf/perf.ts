@@ -6,7 +6,14 @@ import { layoutEvaluator } from '../memory/fit.js';
 import type { KvDtype } from '../memory/kv-dtypes.js';
 import { gpuMemoryBytes } from '../memory/plan.js';
 import type { Efficiency } from './efficiency.js';
-import { engineDefaults, isRooflineError, roofline, type DecodeStep, type Roofline } from './roofline.js';
+import {
+  engineDefaults,
+  isRooflineError,
+  PIPELINE_LINK_BYTES_PER_S,
+  roofline,
+  type DecodeStep,
+  type Roofline,
+} from './roofline.js';
 
 export interface Speculation {
   /** Probability that the target accepts a drafted token (α). */
@@ -31,6 +38,8 @@ export interface PerfInput {
   readonly kvDtype: KvDtype;
   readonly gpu: GpuSpec;
   readonly tp: number;
+  /** Pipeline stages of `tp` GPUs each (default 1); the layout uses tp × pp GPUs. */
+  readonly pp?: number;
   readonly engine: EngineId;
   /** Concurrent sequences, or 'max': the largest batch memory allows (offline throughput). */
   readonly batch: number | 'max';
@@ -105,11 +114,13 @@ export function maxBatchFor(p: PerfInput, contextTokens: number, draft: Roofline
     maxBatchedTokens: p.maxBatchedTokens ?? engineDefaults(p.engine).maxBatchedTokens,
     flashAttention: true,
   };
-  const e = layoutEvaluator(p.arch, p.precision, p.tp, 1, w);
+  const pp = p.pp ?? 1;
+  const gpus = p.tp * pp;
+  const e = layoutEvaluator(p.arch, p.precision, p.tp, pp, w);
   const capacity = gpuMemoryBytes(p.gpu);
   const fits = (b: number): boolean => {
     const m = e.evaluate(b, contextTokens);
-    if (!draft) return fitsOnGpu(m, w.engine, e.runtime, capacity, p.tp).fits;
+    if (!draft) return fitsOnGpu(m, w.engine, e.runtime, capacity, gpus).fits;
     const weights = draft.weightBytesPerGpu;
     const kv = b * contextTokens * draft.kvBytesPerTokenPerGpu;
     const withDraft = {
@@ -118,7 +129,7 @@ export function maxBatchFor(p: PerfInput, contextTokens: number, draft: Roofline
       budgetBytes: m.budgetBytes + weights + kv,
       nonKvBytes: m.nonKvBytes + weights,
     };
-    return fitsOnGpu(withDraft, w.engine, e.runtime, capacity, p.tp).fits;
+    return fitsOnGpu(withDraft, w.engine, e.runtime, capacity, gpus).fits;
   };
   if (!fits(1)) return 0;
   let lo = 1;
@@ -259,6 +270,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
     ['--input', p.inputTokens],
     ['--output', p.outputTokens],
     ['--gpus', p.tp],
+    ['--pp', p.pp ?? 1],
   ] as const) {
     if (!Number.isInteger(v) || v < 1)
       return { ok: false, code: 'INVALID_INPUT', message: `${field}: must be a positive integer` };
@@ -273,6 +285,19 @@ export function predictPerf(p: PerfInput): PerfOutcome {
   const utilization = p.utilization ?? 1;
   if (!(utilization > 0 && utilization <= 1))
     return { ok: false, code: 'INVALID_INPUT', message: '--utilization: must be in (0, 1]' };
+  const pp = p.pp ?? 1;
+  if (pp > p.arch.layers.length)
+    return {
+      ok: false,
+      code: 'INVALID_INPUT',
+      message: `--pp: ${pp} stages for ${p.arch.layers.length} layers; at most one stage per layer`,
+    };
+  if (pp > 1 && p.speculation)
+    return {
+      ok: false,
+      code: 'UNSUPPORTED',
+      message: '--pp with speculative decoding is not modelled; use tensor parallelism (--gpus) for it',
+    };
   const r = roofline(p);
   if (isRooflineError(r)) return { ok: false, code: 'UNSUPPORTED', message: r.error };
   let draft: Roofline | null = null;
@@ -282,18 +307,19 @@ export function predictPerf(p: PerfInput): PerfOutcome {
     draft = d;
   }
   const context = p.inputTokens + p.outputTokens;
+  const layoutName = `${p.tp * pp} × ${p.gpu.name}${pp > 1 ? ` (TP ${p.tp} × PP ${pp})` : ''}`;
   const maxBatch = maxBatchFor(p, context, draft);
   if (maxBatch === 0) {
     return {
       ok: false,
       code: 'DOES_NOT_FIT',
-      message: `the model does not fit ${p.tp} × ${p.gpu.name} at ${p.precision.id} with a ${context}-token sequence (costwise fit shows what does)`,
+      message: `the model does not fit ${layoutName} at ${p.precision.id} with a ${context}-token sequence (costwise fit shows what does)`,
     };
   }
   const chunk = p.maxBatchedTokens ?? engineDefaults(p.engine).maxBatchedTokens;
   const avgContext = p.inputTokens + p.outputTokens / 2;
   const s: Setup = { p, r, draft, chunk, avgContext, maxBatch };
-  const usdPerS = p.gpuHourlyUsd === undefined ? null : (p.gpuHourlyUsd * p.tp) / 3600;
+  const usdPerS = p.gpuHourlyUsd === undefined ? null : (p.gpuHourlyUsd * p.tp * pp) / 3600;
   const assumptions = [
     `${r.computeNote} at ${r.tflops} dense TFLOPS; ${p.gpu.memoryBandwidthGBps ?? 0} GB/s per GPU`,
     `efficiency: weight MBU ${r.efficiency.weightMbu}, KV MBU ${r.efficiency.kvMbu}, prefill MFU ${r.efficiency.prefillMfu} (W8A8 ${r.efficiency.prefillMfu8bit}), decode MFU ${r.efficiency.decodeMfu} (W8A8 ${r.efficiency.decodeMfu8bit}), ${r.efficiency.stepOverheadMs} ms per decode step (${p.engine}), ${r.efficiency.requestOverheadMs} ms per request — ${r.efficiency.source}`,
@@ -302,6 +328,10 @@ export function predictPerf(p: PerfInput): PerfOutcome {
   if (p.tp > 1)
     assumptions.push(
       `tensor parallel ${p.tp}: 2 all-reduces per layer over ${p.gpu.interconnect?.type ?? 'PCIe (32 GB/s assumed)'}`,
+    );
+  if (pp > 1)
+    assumptions.push(
+      `pipeline parallel ${pp}: layers split evenly over ${pp} stages of ${p.tp} GPU(s); a decode cycle runs the batch as ${pp} micro-batches through every stage, each hop sends the activations over ${PIPELINE_LINK_BYTES_PER_S / 1e9} GB/s (400 Gb/s InfiniBand per GPU)`,
     );
   if (p.speculation) {
     assumptions.push(
@@ -329,7 +359,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
       return {
         ok: false,
         code: 'DOES_NOT_FIT',
-        message: `batch ${batch} needs more memory than ${p.tp} × ${p.gpu.name} has: at most ${maxBatch} sequences of ${context} tokens`,
+        message: `batch ${batch} needs more memory than ${layoutName} has: at most ${maxBatch} sequences of ${context} tokens`,
       };
     }
     tpot = tpotAt(s, batch);
@@ -361,7 +391,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
         return {
           ok: false,
           code: 'DOES_NOT_FIT',
-          message: `concurrency ${n} needs more memory than ${p.tp} × ${p.gpu.name} has: at most ${maxBatch} sequences of ${context} tokens`,
+          message: `concurrency ${n} needs more memory than ${layoutName} has: at most ${maxBatch} sequences of ${context} tokens`,
         };
       // closed loop: each client sends its next request when the last completes (λ = N ÷ latency)
       op = operatingPoint(s, prefill1, n, 0);
@@ -380,7 +410,7 @@ export function predictPerf(p: PerfInput): PerfOutcome {
         return {
           ok: false,
           code: 'OVERLOADED',
-          message: `${rps} requests/s exceeds what ${p.tp} × ${p.gpu.name} sustains (about ${saturation.toPrecision(3)} requests/s at ${p.inputTokens} in / ${p.outputTokens} out): the queue grows without bound; add GPUs or lower the rate`,
+          message: `${rps} requests/s exceeds what ${layoutName} sustains (about ${saturation.toPrecision(3)} requests/s at ${p.inputTokens} in / ${p.outputTokens} out): the queue grows without bound; add GPUs or lower the rate`,
         };
       op = found;
       const c = erlangC(maxBatch, op.concurrency);

@@ -13,9 +13,17 @@ export interface PerfSetup {
   readonly kvDtype: KvDtype;
   readonly gpu: GpuSpec;
   readonly tp: number;
+  /** Pipeline stages (default 1), each `tp` GPUs holding an equal share of the layers. */
+  readonly pp?: number;
   readonly engine: EngineId;
   readonly efficiency?: Partial<Efficiency>;
 }
+
+/**
+ * Bandwidth between pipeline stages, which sit on different nodes: one 400 Gb/s InfiniBand NDR port
+ * per GPU, as in NVIDIA DGX H100 (8 × ConnectX-7; https://docs.nvidia.com/dgx/dgxh100-user-guide/introduction-to-dgxh100.html).
+ */
+export const PIPELINE_LINK_BYTES_PER_S = 50e9;
 
 /** The matmul rate a precision computes at on a GPU (TFLOPS), or why it cannot run. */
 export function computeRate(
@@ -82,7 +90,13 @@ export interface Roofline {
   readonly expertBytesPerGpu: number;
   /** KV-cache bytes one token adds on one GPU. */
   readonly kvBytesPerTokenPerGpu: number;
-  /** One decode step of `batch` sequences at `contextTokens`, each scoring `tokensPerSequence` new tokens (speculative verification: γ + 1). */
+  /** Pipeline stages the layers are split over. */
+  readonly pp: number;
+  /**
+   * One decode step of `batch` sequences at `contextTokens`, each scoring `tokensPerSequence` new tokens
+   * (speculative verification: γ + 1). Under pipeline parallelism the step is a whole cycle: the batch
+   * runs as pp micro-batches, each stage processes all of them, so every sequence gets its token.
+   */
   decodeStep(batch: number, contextTokens: number, tokensPerSequence?: number): DecodeStep;
   prefillMs(batch: number, inputTokens: number, chunkTokens: number): number;
 }
@@ -123,17 +137,19 @@ export function roofline(s: PerfSetup): Roofline | { readonly error: string } {
       groups.filter((g) => g.routedExpert),
       s.precision,
     ).bytes / s.tp;
-  const weightBytesPerGpu = split + replicated;
+  const pp = s.pp ?? 1;
+  // each stage holds 1/pp of the layers (embeddings and head counted as evenly shared)
+  const weightBytesPerGpu = (split + replicated) / pp;
+  const expertPerGpu = expert / pp;
   const counted = countParams(s.arch);
-  const matmulPerToken = counted.activeMatmulPerToken / s.tp;
+  const matmulPerToken = counted.activeMatmulPerToken / s.tp / pp;
   const kv = kvLayers(s.arch).layers;
-  const kvPerToken = kv.reduce(
-    (sum, l) => sum + kvLayerBytesPerToken(l, s.kvDtype) * kvShareOnRank(l, s.tp),
-    0,
-  );
-  const attnPerCtx = s.arch.layers.reduce((sum, l) => sum + attentionFlopsPerContextToken(l.mixer), 0) / s.tp;
+  const kvPerToken =
+    kv.reduce((sum, l) => sum + kvLayerBytesPerToken(l, s.kvDtype) * kvShareOnRank(l, s.tp), 0) / pp;
+  const attnPerCtx =
+    s.arch.layers.reduce((sum, l) => sum + attentionFlopsPerContextToken(l.mixer), 0) / s.tp / pp;
   const moe = s.arch.layers.find((l) => l.mlp.kind === 'moe')?.mlp;
-  const layers = s.arch.layers.length;
+  const layers = s.arch.layers.length / pp;
   const interconnect = (s.gpu.interconnect?.bandwidthGBps ?? 32) * 1e9;
   const allReduceMs = (tokens: number): number => {
     if (s.tp <= 1) return 0;
@@ -143,6 +159,11 @@ export function roofline(s: PerfSetup): Roofline | { readonly error: string } {
       2 * layers * (eff.allReduceLatencyUs * 1e-3 + ((2 * (s.tp - 1)) / s.tp) * (bytes / interconnect) * 1e3)
     );
   };
+  // a stage hands its activations to the next: one message of tokens × hidden × 2 bytes
+  const hopMs = (tokens: number): number =>
+    pp <= 1
+      ? 0
+      : eff.allReduceLatencyUs * 1e-3 + ((tokens * s.arch.hiddenSize * 2) / PIPELINE_LINK_BYTES_PER_S) * 1e3;
   return {
     setup: s,
     efficiency: eff,
@@ -152,30 +173,33 @@ export function roofline(s: PerfSetup): Roofline | { readonly error: string } {
     decodeMfu,
     bandwidthBytesPerS: bw,
     weightBytesPerGpu,
-    expertBytesPerGpu: expert,
+    expertBytesPerGpu: expertPerGpu,
     kvBytesPerTokenPerGpu: kvPerToken,
+    pp,
     decodeStep(batch, contextTokens, tokensPerSequence = 1) {
-      const tokens = batch * tokensPerSequence;
+      // one stage's step on a micro-batch of batch / pp sequences; a cycle is pp of them
+      const micro = batch / pp;
+      const tokens = micro * tokensPerSequence;
       let weightRead = weightBytesPerGpu;
       if (moe?.kind === 'moe') {
         const touched = expertsTouched(moe.experts, moe.expertsPerToken, tokens);
-        weightRead = weightBytesPerGpu - expert + expert * (touched / moe.experts);
+        weightRead = weightBytesPerGpu - expertPerGpu + expertPerGpu * (touched / moe.experts);
       }
-      const kvRead = batch * contextTokens * kvPerToken;
+      const kvRead = micro * contextTokens * kvPerToken;
       const memoryMs = (weightRead / (bw * eff.weightMbu) + kvRead / (bw * eff.kvMbu)) * 1e3;
       const computeMs =
         ((tokens * (2 * matmulPerToken + attnPerCtx * contextTokens)) / (flops * decodeMfu)) * 1e3;
-      const commMs = allReduceMs(tokens);
+      const commMs = allReduceMs(tokens) + hopMs(tokens);
       const ms = Math.max(memoryMs, computeMs) + commMs + eff.stepOverheadMs;
       return {
-        ms,
-        memoryMs,
-        computeMs,
-        commMs,
-        overheadMs: eff.stepOverheadMs,
+        ms: pp * ms,
+        memoryMs: pp * memoryMs,
+        computeMs: pp * computeMs,
+        commMs: pp * commMs,
+        overheadMs: pp * eff.stepOverheadMs,
         bound: memoryMs >= computeMs ? 'memory' : 'compute',
-        weightBytesRead: weightRead,
-        kvBytesRead: kvRead,
+        weightBytesRead: pp * weightRead,
+        kvBytesRead: pp * kvRead,
       };
     },
     prefillMs(batch, inputTokens, chunkTokens) {
@@ -184,7 +208,11 @@ export function roofline(s: PerfSetup): Roofline | { readonly error: string } {
       const computeMs = ((2 * matmulPerToken * tokens + causalAttention) / (flops * prefillMfu)) * 1e3;
       const chunks = Math.max(1, Math.ceil(tokens / chunkTokens));
       const memoryMs = ((chunks * weightBytesPerGpu) / (bw * eff.weightMbu)) * 1e3;
-      return Math.max(computeMs, memoryMs) + allReduceMs(tokens);
+      const stageMs = Math.max(computeMs, memoryMs) + allReduceMs(tokens);
+      if (pp <= 1) return stageMs;
+      // the batch's prompts flow through the stages as m micro-batches: (m + pp − 1) micro-steps
+      const m = Math.min(pp, batch);
+      return ((m + pp - 1) / m) * stageMs + (pp - 1) * hopMs(tokens / m);
     },
   };
 }
