@@ -131,6 +131,36 @@ const p95s = [
   await timeChanges('performance: batch', '#/perf', 'batch', ['4', '16', '64', '1'], 'perf-throughput'),
   await timeChanges('performance: output tokens', '#/perf', 'output', ['128', '512', '256'], 'perf-tpot-ms'),
   await timeChanges('cost: input tokens', '#/cost', 'input', ['1000', '5000', '300000'], 'cost-total-usd'),
+  await timeChanges(
+    'landscape: context of the complexity view',
+    '#/?a=llama-3.1-8b&b=falcon-mamba-7b&context=131072',
+    'context',
+    ['4096', '32768', '131072'],
+    'complexity-a-flops',
+  ),
+  await timeChanges(
+    'forecast: requests per day',
+    '#/forecast',
+    'perDay',
+    ['1000', '5000', '20000'],
+    'forecast-final-usd',
+  ),
+  await timeChanges('caching: arrival rate', '#/caching', 'rate', ['10', '60', '600'], 'caching-cost-usd'),
+  await timeChanges('break-even: GPU price', '#/breakeven', 'gpuUsd', ['2', '3', '2.5'], 'breakeven-tokens'),
+  await timeChanges(
+    'quantization: sample seed',
+    '#/quant?seed=1',
+    'seed',
+    ['2', '3', '1'],
+    'quant-sample-absmax',
+  ),
+  await timeChanges(
+    'mechanisms: sequence length (largest sizes)',
+    '#/mechanisms?dmodel=32&heads=8&kvheads=8&tokens=32',
+    'tokens',
+    ['16', '24', '32'],
+    'attn-kv-bytes',
+  ),
 ];
 await browser.close();
 server.close();

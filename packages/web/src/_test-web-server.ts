@@ -1,13 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** The end-to-end suites skip (and say why in their name) where Debian's chromium is not installed. */
+export const hasChromium = existsSync(CHROMIUM_PATH);
+// `npm run screenshots:web` sets this: each test then saves its page, with the numbers it checked, there.
+const SCREENSHOT_DIR = process.env.COSTWISE_SCREENSHOTS;
+
+/** Saves the page as docs/screenshots/<name>.png when `npm run screenshots:web` runs the suites. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOT_DIR === undefined || SCREENSHOT_DIR === '') return;
+  await page.locator('h1').first().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300); // the charts draw on the next frame
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** The raw number a key output holds in its data-value attribute. */
+export async function valueOf(page: Page, testId: string): Promise<number> {
+  const raw = await page.getByTestId(testId).getAttribute('data-value');
+  expect(raw, `${testId} has a data-value`).not.toBeNull();
+  return Number(raw);
+}
 const WEB_ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

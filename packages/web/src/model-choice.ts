@@ -32,11 +32,19 @@ export interface ChosenModel {
 
 export const PASTED_CONFIG_ID = 'pasted config.json';
 
+/** A model whose config.json the page fetched from the Hugging Face Hub (the `hf` parameter). */
+export interface FetchedModel {
+  /** The repository id, `org/name`. */
+  readonly id: string;
+  readonly arch: Architecture;
+}
+
 /**
  * The model of a page: a pasted Hugging Face config.json (the `config` parameter) when one is given,
- * else the catalog model named by `model`, as the CLI resolves a config path or a catalog id.
+ * else a config fetched from the Hub for the `hf` parameter (passed in once fetched), else the catalog
+ * model named by `model`, as the CLI resolves a config path, an `hf:` id or a catalog id.
  */
-export function chosenModel(params: Route['params']): ChosenModel {
+export function chosenModel(params: Route['params'], fetched?: FetchedModel): ChosenModel {
   const pasted = params.config?.trim() ?? '';
   if (pasted !== '') {
     let config: unknown;
@@ -48,6 +56,8 @@ export function chosenModel(params: Route['params']): ChosenModel {
     const arch = architectureFromConfig(config, 'config.json');
     return { id: PASTED_CONFIG_ID, arch, contextTokens: arch.maxPositionEmbeddings };
   }
+  if (fetched !== undefined)
+    return { id: `hf:${fetched.id}`, arch: fetched.arch, contextTokens: fetched.arch.maxPositionEmbeddings };
   const id = choiceParam(params, 'model', MODEL_IDS, DEFAULT_MODEL);
   const m = findCatalogModel(id);
   if (m === undefined) throw new Error(`model: "${id}" is not in the catalog`);

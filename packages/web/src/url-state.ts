@@ -4,6 +4,12 @@ export interface Route {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** What every page component receives: its route, and a setter that merges parameters into the URL. */
+export interface PageProps {
+  readonly route: Route;
+  readonly setParams: (params: Readonly<Record<string, string>>) => void;
+}
+
 /** The route of a `location.hash`; an empty or unknown hash is the landing page (''). */
 export function parseHash(hash: string): Route {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;

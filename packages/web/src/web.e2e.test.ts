@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, startGateway, validateConfig } from '@costwise/gateway';
@@ -8,6 +6,10 @@ import {
   allGpus,
   architectureFromConfig,
   cheapestGpuHour,
+  complexityCurve,
+  flopsCrossoverTokens,
+  moeCostReduction,
+  stateBytesPerSequence16Bit,
   ENGINE_PROFILES,
   findCatalogModel,
   findGpu,
@@ -15,6 +17,7 @@ import {
   INFERENCE_PLAN_DEFAULTS,
   KV_DTYPES,
   landscape,
+  normalizeOpenAiChat,
   parseCanonicalUsage,
   parsePriceOverrides,
   planMemory,
@@ -25,18 +28,15 @@ import {
 } from '@costwise/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CHROMIUM_PATH, serveBuilt, type BuiltApp } from './_test-web-server.js';
-
-const hasChromium = existsSync(CHROMIUM_PATH);
-// `npm run screenshots:web` sets this: each test then saves its page, with the numbers it checked, there.
-const SCREENSHOT_DIR = process.env.COSTWISE_SCREENSHOTS;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOT_DIR === undefined || SCREENSHOT_DIR === '') return;
-  await page.locator('h1').scrollIntoViewIfNeeded();
-  await page.waitForTimeout(300); // the charts draw on the next frame
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
-}
+import {
+  buildApp,
+  CHROMIUM_PATH,
+  hasChromium,
+  screenshot,
+  serveBuilt,
+  valueOf,
+  type BuiltApp,
+} from './_test-web-server.js';
 
 function catalogArch(id: string) {
   const m = findCatalogModel(id);
@@ -50,10 +50,29 @@ function must<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-async function valueOf(page: Page, testId: string): Promise<number> {
-  const raw = await page.getByTestId(testId).getAttribute('data-value');
-  expect(raw, `${testId} has a data-value`).not.toBeNull();
-  return Number(raw);
+/** On a phone-sized viewport: the page does not scroll sideways (wide tables scroll in their own box). */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  // The charts resize on the window's resize event, which may come after setViewportSize resolves.
+  await expect
+    .poll(() => page.evaluate<number>('document.documentElement.scrollWidth'), { timeout: 3000 })
+    .toBeLessThanOrEqual(width)
+    .catch(() => undefined);
+  // A string, run in the page: this file is type-checked without the DOM library.
+  const { scrollWidth, offenders } = await page.evaluate<{
+    scrollWidth: number;
+    offenders: string[];
+  }>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter(
+      (e) => e.getBoundingClientRect().right > width + 1 && e.closest('.scroll') === null,
+    );
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      offenders: wide.slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent ?? '').slice(0, 40)),
+    };
+  })()`);
+  expect(scrollWidth, offenders.join(' | ')).toBeLessThanOrEqual(width);
 }
 
 describe.skipIf(!hasChromium)(
@@ -83,18 +102,17 @@ describe.skipIf(!hasChromium)(
       await page.goto(`${app.url}#/`);
       await page.getByLabel('Family').selectOption('moe');
       const moe = landscape({ family: 'moe' });
-      await expect.poll(() => page.locator('tbody tr').count()).toBe(moe.length);
-      const families = await Promise.all(
-        (await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-family')),
-      );
+      const catalog = page.getByTestId('landscape-table').locator('tbody tr');
+      await expect.poll(() => catalog.count()).toBe(moe.length);
+      const families = await Promise.all((await catalog.all()).map((r) => r.getAttribute('data-family')));
       expect(new Set(families)).toEqual(new Set(['moe']));
       expect(page.url()).toContain('family=moe');
       // Default sort: total parameters, largest first.
       const largest = [...moe].sort((a, b) => (b.paramsTotal ?? 0) - (a.paramsTotal ?? 0))[0];
-      expect(await page.locator('tbody tr').first().getAttribute('data-id')).toBe(largest?.id);
+      expect(await catalog.first().getAttribute('data-id')).toBe(largest?.id);
       await page.getByRole('button', { name: /^params/ }).click();
       const smallest = [...moe].sort((a, b) => (a.paramsTotal ?? 0) - (b.paramsTotal ?? 0))[0];
-      expect(await page.locator('tbody tr').first().getAttribute('data-id')).toBe(smallest?.id);
+      expect(await catalog.first().getAttribute('data-id')).toBe(smallest?.id);
       // Compare two MoE models side by side: the saving per token is core's 1 − active / total.
       const pair = moe.filter((r) => r.paramsTotal !== null && r.paramsActive !== null).slice(0, 2);
       for (const r of pair) await page.getByLabel(`compare ${r.id}`).check();
@@ -106,10 +124,71 @@ describe.skipIf(!hasChromium)(
       ]);
       const saving = compare.locator('tbody tr', { hasText: 'MoE saving' }).locator('td');
       expect(await saving.allTextContents()).toEqual(
-        pair.map((r) => `${(100 * (1 - (r.paramsActive ?? 0) / (r.paramsTotal ?? 1))).toFixed(1)} %`),
+        pair.map((r) => `${(100 * moeCostReduction(r.paramsActive ?? 0, r.paramsTotal ?? 1)).toFixed(1)} %`),
       );
       await page.getByLabel('Family').selectOption('all');
       await screenshot(page, 'landscape');
+    });
+
+    it('landscape: attention against SSM and the MoE view show core.complexityCurve and moeCostReduction', async () => {
+      await page.goto(`${app.url}#/`);
+      await page.getByLabel('Attention model').selectOption('qwen2.5-7b');
+      await page.getByLabel('State-space model').selectOption('mamba-2.8b');
+      await page.getByLabel('Context (tokens)').fill('32768');
+      expect(page.url()).toContain('a=qwen2.5-7b&b=mamba-2.8b&context=32768');
+      const qwen = catalogArch('qwen2.5-7b').arch;
+      const mamba = catalogArch('mamba-2.8b').arch;
+      const check = async (n: number): Promise<void> => {
+        const [a] = complexityCurve(qwen, [n]);
+        const [b] = complexityCurve(mamba, [n]);
+        expect(await valueOf(page, 'complexity-a-flops')).toBe(a?.flops);
+        expect(await valueOf(page, 'complexity-b-flops')).toBe(b?.flops);
+        expect(await valueOf(page, 'complexity-a-cache-bytes')).toBe(a?.cacheBytes16Bit);
+        expect(await valueOf(page, 'complexity-b-cache-bytes')).toBe(b?.cacheBytes16Bit);
+        expect(await valueOf(page, 'complexity-attention-scores')).toBe(n * n);
+        const crossover = flopsCrossoverTokens(qwen, mamba, n);
+        expect(await page.getByTestId('complexity-crossover-tokens').getAttribute('data-value')).toBe(
+          crossover === null ? '' : String(crossover),
+        );
+      };
+      await check(32768);
+      // The SSM keeps a constant state: the same bytes at 32K and 1M tokens; the KV cache grows 32×.
+      expect(await valueOf(page, 'complexity-b-cache-bytes')).toBe(stateBytesPerSequence16Bit(mamba));
+      await page.reload();
+      await check(32768);
+      await page.getByLabel('Context (tokens)').fill('1048576');
+      await check(1_048_576);
+      expect(await valueOf(page, 'complexity-b-cache-bytes')).toBe(stateBytesPerSequence16Bit(mamba));
+      await expect.poll(() => page.getByTestId('complexity-chart').locator('.chart canvas').count()).toBe(2);
+
+      // The MoE view: every MoE and hybrid model of the landscape, saving = core's 1 − active / total.
+      const view = page.getByTestId('moe-view').locator('tbody tr');
+      const expected = landscape().filter(
+        (r) =>
+          (r.family === 'moe' || r.family === 'hybrid') &&
+          r.paramsTotal !== null &&
+          r.paramsActive !== null &&
+          r.paramsActive < r.paramsTotal,
+      );
+      expect(await view.count()).toBe(expected.length);
+      for (const r of expected.slice(0, 5)) {
+        const cells = page.getByTestId('moe-view').locator(`tr[data-id="${r.id}"] td`);
+        expect(Number(await cells.nth(2).getAttribute('data-value'))).toBe(r.paramsTotal);
+        expect(Number(await cells.nth(3).getAttribute('data-value'))).toBe(r.paramsActive);
+        expect(Number(await cells.nth(4).getAttribute('data-value'))).toBe(
+          moeCostReduction(r.paramsActive ?? 0, r.paramsTotal ?? 1),
+        );
+      }
+      await page.getByTestId('complexity-chart').scrollIntoViewIfNeeded();
+      await screenshot(page, 'landscape-complexity');
+
+      // A context that is not a number falls back to the default, never a crash.
+      await page.getByLabel('Context (tokens)').fill('');
+      expect(await valueOf(page, 'complexity-attention-scores')).toBe(131_072 * 131_072);
+      // On a phone the page does not scroll sideways: wide tables scroll in their own box.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expectNoSidewaysScroll(page);
+      await page.setViewportSize({ width: 1280, height: 900 });
     });
 
     it('memory planner: after changing inputs, shows core.planMemory and core.fitModel for them', async () => {
@@ -187,6 +266,82 @@ describe.skipIf(!hasChromium)(
       expect(await valueOf(page, 'memory-total-bytes')).toBe(plan.bytes.total);
     });
 
+    it('memory planner: an hf: id reads config.json from the Hub and plans it with core', async () => {
+      const qwen = catalogArch('qwen2.5-7b');
+      const asked: string[] = [];
+      await page.route('https://huggingface.co/**', async (route) => {
+        const url = route.request().url();
+        asked.push(`${route.request().method()} ${url}`);
+        if (url === 'https://huggingface.co/Qwen/Qwen2.5-7B/resolve/main/config.json')
+          await route.fulfill({ status: 200, contentType: 'application/json', json: qwen.m.config });
+        else if (url.includes('/not-json/')) await route.fulfill({ status: 200, body: '<html>' });
+        else await route.fulfill({ status: 404, body: 'Repository not found' });
+      });
+      try {
+        await page.goto(`${app.url}#/memory?batch=2&context=16384`);
+        await page.getByLabel(/Hugging Face id/).fill('hf:Qwen/Qwen2.5-7B');
+        // The keyboard alone loads it: Enter in the field submits the id.
+        await page.getByLabel(/Hugging Face id/).press('Enter');
+        await expect.poll(() => page.url()).toContain('hf=hf%3AQwen%2FQwen2.5-7B');
+        const plan = planMemory({
+          ...INFERENCE_PLAN_DEFAULTS,
+          modelId: 'hf:Qwen/Qwen2.5-7B',
+          arch: architectureFromConfig(qwen.m.config, 'hf:Qwen/Qwen2.5-7B/config.json'),
+          precision: must(resolvePrecision('bf16'), 'bf16'),
+          contextTokens: 16384,
+          batch: 2,
+          gpu: findGpu('h100-sxm') ?? null,
+        });
+        await expect.poll(() => valueOf(page, 'memory-total-bytes')).toBe(plan.bytes.total);
+        expect(await valueOf(page, 'memory-weights-bytes')).toBe(plan.bytes.weights);
+        expect(await valueOf(page, 'memory-kv-bytes')).toBe(plan.bytes.kvCache);
+        expect(await page.getByTestId('memory-model').textContent()).toContain('hf:Qwen/Qwen2.5-7B');
+        await screenshot(page, 'memory-hf');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expectNoSidewaysScroll(page);
+        await page.setViewportSize({ width: 1280, height: 900 });
+        // The link reproduces the plan: a reload fetches the same config.json again.
+        const before = asked.length;
+        await page.reload();
+        await expect.poll(() => valueOf(page, 'memory-total-bytes')).toBe(plan.bytes.total);
+        expect(before).toBeGreaterThanOrEqual(1);
+        expect(asked.length).toBeGreaterThan(before);
+        expect(new Set(asked)).toEqual(
+          new Set(['GET https://huggingface.co/Qwen/Qwen2.5-7B/resolve/main/config.json']),
+        );
+
+        // A missing or gated repository, a body that is not JSON, an id that is not one: an alert, no crash.
+        const alertFor = async (id: string): Promise<string | null> => {
+          await page.getByLabel(/Hugging Face id/).fill(id);
+          await page.getByRole('button', { name: 'Load config.json' }).click();
+          await page.getByRole('alert').waitFor();
+          return page.getByRole('alert').textContent();
+        };
+        expect(await alertFor('org/no-such-model')).toBe(
+          'hf:org/no-such-model: no such model or it is gated (HTTP 404): paste its config.json instead',
+        );
+        expect(await alertFor('org/not-json')).toContain('hf:org/not-json: config.json is not JSON');
+        expect(await alertFor('not an id')).toContain('Hugging Face id: "not an id" is not a repository id');
+        // Clearing the id goes back to the catalog model.
+        await page.getByLabel(/Hugging Face id/).fill('');
+        await page.getByRole('button', { name: 'Load config.json' }).click();
+        const { m, arch } = catalogArch('llama-3.1-8b');
+        const catalogPlan = planMemory({
+          ...INFERENCE_PLAN_DEFAULTS,
+          modelId: m.id,
+          arch,
+          precision: must(resolvePrecision('bf16'), 'bf16'),
+          contextTokens: 16384,
+          batch: 2,
+          gpu: findGpu('h100-sxm') ?? null,
+        });
+        await expect.poll(() => valueOf(page, 'memory-total-bytes')).toBe(catalogPlan.bytes.total);
+        expect(page.url()).not.toContain('hf=');
+      } finally {
+        await page.unroute('https://huggingface.co/**');
+      }
+    });
+
     it('performance: after changing inputs, shows core.predictPerf for them', async () => {
       await page.goto(`${app.url}#/perf`);
       await page.getByLabel('GPU', { exact: true }).selectOption('a100-80gb');
@@ -235,8 +390,14 @@ describe.skipIf(!hasChromium)(
       await screenshot(page, 'cost');
     });
 
-    it('dashboard: requests sent through a running gateway appear with their cost', async () => {
-      const usage = { prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500 };
+    it('dashboard: requests through a running gateway show their cost, tokens, routes, key budget and savings', async () => {
+      // The fake upstream reports 400 of the 1,200 input tokens as read from the provider's prompt cache.
+      const usage = {
+        prompt_tokens: 1200,
+        completion_tokens: 300,
+        total_tokens: 1500,
+        prompt_tokens_details: { cached_tokens: 400 },
+      };
       const upstream = createServer((req, res) => {
         req.resume();
         req.on('end', () => {
@@ -254,7 +415,8 @@ describe.skipIf(!hasChromium)(
       });
       await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
       const upstreamPort = (upstream.address() as AddressInfo).port;
-      const prices = { inputMtok: 2.5, outputMtok: 10 };
+      const prices = { inputMtok: 2.5, cacheReadMtok: 1.25, outputMtok: 10 };
+      const miniPrices = { inputMtok: 0.15, cacheReadMtok: 0.075, outputMtok: 0.6 };
       const adminKey = 'admin-web-test-0123456789';
       const teamKey = 'sk-cw-web-test-0123456789';
       const gw = await startGateway(
@@ -271,7 +433,11 @@ describe.skipIf(!hasChromium)(
                 apiKey: 'sk-up',
               },
             ],
-            models: [{ name: 'gpt-4o', provider: 'oa', model: 'gpt-4o', prices }],
+            models: [
+              { name: 'gpt-4o', provider: 'oa', model: 'gpt-4o', prices },
+              { name: 'gpt-4o-mini', provider: 'oa', model: 'gpt-4o-mini', prices: miniPrices },
+            ],
+            routes: [{ name: 'auto', strategy: 'cheapest', candidates: ['gpt-4o', 'gpt-4o-mini'] }],
             keys: [{ name: 'team', key: teamKey }],
           },
           {},
@@ -280,30 +446,132 @@ describe.skipIf(!hasChromium)(
       );
       gw.gateway.app.use('/*', serveStatic({ root: outDir }));
       const base = `http://127.0.0.1:${String(gw.port)}`;
+      const send = async (key: string, model: string): Promise<void> => {
+        const res = await fetch(`${base}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+        });
+        expect(res.status).toBe(200);
+        await res.text();
+      };
       try {
         await page.goto(`${base}/#/dashboard`);
         await page.getByLabel(/^Admin key/).fill(adminKey);
         await page.getByRole('button', { name: 'Show usage' }).click();
         await expect.poll(() => valueOf(page, 'dashboard-total-cost-usd')).toBe(0);
-        for (let n = 0; n < 2; n++) {
-          const res = await fetch(`${base}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${teamKey}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] }),
-          });
-          expect(res.status).toBe(200);
-        }
-        const one = requestCost(
-          parseCanonicalUsage({ inputTokens: 1200, outputTokens: 300 }, 'test usage'),
-          resolvePrice('openai', 'gpt-4o', { overrides: parsePriceOverrides(prices) }),
-        );
+
+        // A key made through the admin API, with a budget; its requests go through the `auto` route.
+        const created = await fetch(`${base}/admin/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'web', budgetUsd: 1 }),
+        });
+        expect(created.status).toBe(201);
+        const { key: webKey } = (await created.json()) as { key: string };
+        for (let n = 0; n < 2; n++) await send(teamKey, 'gpt-4o');
+        for (let n = 0; n < 3; n++) await send(webKey, 'auto');
+
+        // What each request cost, by core, from the upstream's usage as core normalizes it.
+        const canonical = normalizeOpenAiChat(usage).usage;
+        const price = resolvePrice('openai', 'gpt-4o', { overrides: parsePriceOverrides(prices) });
+        const miniPrice = resolvePrice('openai', 'gpt-4o-mini', {
+          overrides: parsePriceOverrides(miniPrices),
+        });
+        const one = requestCost(canonical, price).totalUsd;
+        const oneMini = requestCost(canonical, miniPrice).totalUsd;
+        const uncached = { ...canonical, cacheReadTokens: 0 };
+        const uncachedOne = requestCost(uncached, price, { expected: true }).totalUsd;
+        const uncachedMini = requestCost(uncached, miniPrice, { expected: true }).totalUsd;
+        expect(oneMini).toBeLessThan(one);
+
         // The page refreshes on its own: no reload, no click.
         await expect
           .poll(() => valueOf(page, 'dashboard-total-cost-usd'), { timeout: 10_000 })
-          .toBeCloseTo(2 * one.totalUsd, 9);
-        expect(await page.getByTestId('recent-requests').locator('tbody tr').count()).toBe(2);
+          .toBeCloseTo(2 * one + 3 * oneMini, 9);
+        await expect.poll(() => page.getByTestId('recent-requests').locator('tbody tr').count()).toBe(5);
+        await expect
+          .poll(() => valueOf(page, 'dashboard-savings-actual-usd'))
+          .toBeCloseTo(2 * one + 3 * oneMini, 9);
+
+        // Tokens by kind: the input counted once (uncached + cache read), as core's canonical usage has it.
+        expect(await valueOf(page, 'dashboard-tokens-uncachedInput')).toBe(
+          5 * (canonical.inputTokens - canonical.cacheReadTokens),
+        );
+        expect(await valueOf(page, 'dashboard-tokens-cacheRead')).toBe(5 * canonical.cacheReadTokens);
+        expect(await valueOf(page, 'dashboard-tokens-cacheWrite')).toBe(0);
+        expect(await valueOf(page, 'dashboard-tokens-output')).toBe(5 * canonical.outputTokens);
+        expect(await valueOf(page, 'dashboard-prompt-cache-read-share')).toBeCloseTo(
+          canonical.cacheReadTokens / canonical.inputTokens,
+          12,
+        );
+        const autoRow = page.getByTestId('usage-by-model').locator('tr[data-group="auto"]');
+        expect(Number(await autoRow.locator('[data-kind="cacheRead"]').getAttribute('data-value'))).toBe(
+          3 * canonical.cacheReadTokens,
+        );
+        expect(
+          Number(await autoRow.locator('[data-rate="prompt-cache"]').getAttribute('data-value')),
+        ).toBeCloseTo(canonical.cacheReadTokens / canonical.inputTokens, 12);
+
+        // Routing shares: the cheapest route sent all its requests to the mini model.
+        const shares = page.getByTestId('routing-shares');
+        expect(
+          Number(
+            await shares.locator('tr[data-group="oa:gpt-4o-mini"] td').nth(2).getAttribute('data-value'),
+          ),
+        ).toBeCloseTo(3 / 5, 12);
+        expect(
+          Number(await shares.locator('tr[data-group="oa:gpt-4o"] td').nth(2).getAttribute('data-value')),
+        ).toBeCloseTo(2 / 5, 12);
+        expect(
+          await page.getByTestId('route-shares').locator('tr[data-route="auto"] td').nth(3).textContent(),
+        ).toBe('oa:gpt-4o-mini 100.0 %');
+
+        // The new key's budget: its spend is the cost of its three requests.
+        const web = page.getByTestId('key-budgets').locator('tr[data-key="web"]');
+        const field = async (name: string): Promise<number> =>
+          Number(await web.locator(`[data-field="${name}"]`).getAttribute('data-value'));
+        expect(await field('budget')).toBe(1);
+        expect(await field('spent')).toBeCloseTo(3 * oneMini, 9);
+        expect(await field('remaining')).toBeCloseTo(1 - 3 * oneMini, 9);
+        expect(await field('used')).toBeCloseTo(3 * oneMini, 9);
+        expect(
+          await page
+            .getByTestId('key-budgets')
+            .locator('tr[data-key="team"] [data-field="spent"]')
+            .getAttribute('data-value'),
+        ).not.toBeNull();
+
+        // Savings by lever: routing (mini instead of the route's dearest candidate) and the prompt cache.
+        expect(await valueOf(page, 'dashboard-savings-routing-usd')).toBeCloseTo(
+          3 * (uncachedOne - uncachedMini),
+          9,
+        );
+        expect(await valueOf(page, 'dashboard-savings-prompt-cache-usd')).toBeCloseTo(
+          2 * (uncachedOne - one) + 3 * (uncachedMini - oneMini),
+          9,
+        );
+        expect(await valueOf(page, 'dashboard-savings-response-cache-usd')).toBe(0);
+        expect(await valueOf(page, 'dashboard-savings-baseline-usd')).toBeCloseTo(5 * uncachedOne, 9);
+        expect(await valueOf(page, 'dashboard-savings-saved-usd')).toBeCloseTo(
+          5 * uncachedOne - (2 * one + 3 * oneMini),
+          9,
+        );
         await screenshot(page, 'dashboard');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expectNoSidewaysScroll(page);
+        await screenshot(page, 'dashboard-phone');
+        await page.setViewportSize({ width: 1280, height: 900 });
+
+        // A wrong admin key is an alert naming the endpoint, not a blank page.
+        await page.getByLabel(/^Admin key/).fill('wrong-admin-key-000');
+        await page.getByRole('button', { name: 'Show usage' }).click();
+        await expect
+          .poll(() => page.getByRole('alert').textContent())
+          .toContain('/admin/usage: missing or wrong admin key');
+        expect(await page.getByTestId('dashboard-total-cost-usd').count()).toBe(0);
       } finally {
+        await page.evaluate('sessionStorage.clear()');
         await gw.stop();
         await new Promise<void>((done) => {
           upstream.close(() => {

@@ -10,7 +10,7 @@ import {
   type FitResult,
   type MemoryMode,
 } from '@costwise/core';
-import { memo, useDeferredValue, useId, useMemo, type ReactNode } from 'react';
+import { memo, useDeferredValue, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { ErrorNote, Num, NumberInput, Select } from '../controls.js';
 import { EChart } from '../echart.js';
 import { formatBytes } from '../format.js';
@@ -24,16 +24,18 @@ import {
   KV_DTYPE_IDS,
   MODEL_OPTIONS,
   PRECISION_IDS,
+  type FetchedModel,
 } from '../model-choice.js';
 import { choiceParam, intParam, type Route } from '../url-state.js';
+import { fetchHfConfig, parseHfId, type HfConfigResult } from './memory-hf.js';
 
 const MODES = ['inference', 'train-full', 'lora', 'qlora'] as const satisfies readonly MemoryMode[];
 const COMPONENTS = ['weights', 'kvCache', 'activations', 'overhead', 'gradients', 'optimizer'] as const;
 const GB = 1e9;
 
 /** Every input of the page, read from the URL with the CLI's defaults. */
-function inputs(params: Route['params']) {
-  const model = chosenModel(params);
+function inputs(params: Route['params'], fetched?: FetchedModel) {
+  const model = chosenModel(params, fetched);
   const { engine, kvDtype } = engineAndKv(params);
   return {
     model,
@@ -47,16 +49,16 @@ function inputs(params: Route['params']) {
   };
 }
 
-function resolved(params: Route['params']) {
-  const i = inputs(params);
+function resolved(params: Route['params'], fetched?: FetchedModel) {
+  const i = inputs(params, fetched);
   const precision = resolvePrecision(i.precision);
   if (precision === undefined) throw new Error(`precision: unknown "${i.precision}"`);
   return { i, precision, engine: ENGINE_PROFILES[i.engine], kvDtype: KV_DTYPES[i.kvDtype] };
 }
 
 /** The memory plan, from core's planMemory (as `costwise memory` calls it). */
-export function computePlan(params: Route['params']) {
-  const { i, precision, engine, kvDtype } = resolved(params);
+export function computePlan(params: Route['params'], fetched?: FetchedModel) {
+  const { i, precision, engine, kvDtype } = resolved(params, fetched);
   return planMemory({
     ...INFERENCE_PLAN_DEFAULTS,
     modelId: i.model.id,
@@ -72,8 +74,8 @@ export function computePlan(params: Route['params']) {
 }
 
 /** The fit table across every GPU, from core's fitModel (as `costwise fit` calls it), cheapest first. */
-export function computeFit(params: Route['params']) {
-  const { i, engine, kvDtype } = resolved(params);
+export function computeFit(params: Route['params'], fetched?: FetchedModel) {
+  const { i, engine, kvDtype } = resolved(params, fetched);
   return fitModel(i.model.arch, {
     gpus: allGpus(),
     precisions: [i.precision],
@@ -134,35 +136,77 @@ const FitTable = memo(function FitTable(props: {
   );
 });
 
+/**
+ * The model of the `hf` parameter: nothing asked (undefined), its fetched architecture, an error, or
+ * loading. A pasted config.json wins over it, as on the CLI a path wins over an id.
+ */
+function useHfModel(
+  params: Route['params'],
+):
+  | { state: 'none' }
+  | { state: 'loading'; id: string }
+  | { state: 'error'; message: string }
+  | (FetchedModel & { state: 'ok' }) {
+  const asked = (params.config?.trim() ?? '') === '' ? (params.hf?.trim() ?? '') : '';
+  const parsed = useMemo(() => (asked === '' ? null : parseHfId(asked)), [asked]);
+  const id = parsed?.ok === true ? parsed.id : null;
+  const [answer, setAnswer] = useState<HfConfigResult | null>(null);
+  useEffect(() => {
+    if (id === null) return;
+    const abort = new AbortController();
+    fetchHfConfig(id, abort.signal).then(setAnswer, () => {
+      // Aborted: the id changed or the page closed.
+    });
+    return () => {
+      abort.abort();
+    };
+  }, [id]);
+  return useMemo(() => {
+    if (parsed === null) return { state: 'none' as const };
+    if (!parsed.ok) return { state: 'error' as const, message: parsed.message };
+    if (answer?.id !== parsed.id) return { state: 'loading' as const, id: parsed.id };
+    return answer.ok
+      ? { state: 'ok' as const, id: answer.id, arch: answer.arch }
+      : { state: 'error' as const, message: answer.message };
+  }, [parsed, answer]);
+}
+
 export function MemoryPage(props: {
   readonly route: Route;
   readonly setParams: (p: Readonly<Record<string, string>>) => void;
 }): ReactNode {
   const { route, setParams } = props;
+  const hf = useHfModel(route.params);
+  const fetched = hf.state === 'ok' ? hf : undefined;
   const result = useMemo(() => {
+    if (hf.state === 'error') return { ok: false as const, error: new Error(hf.message) };
+    if (hf.state === 'loading') return { ok: 'loading' as const, id: hf.id };
     try {
-      return { ok: true as const, plan: computePlan(route.params) };
+      return { ok: true as const, plan: computePlan(route.params, fetched) };
     } catch (error) {
       return { ok: false as const, error };
     }
-  }, [route.params]);
+  }, [route.params, hf, fetched]);
   // The fit table (every GPU and layout) renders after the plan's numbers, without blocking typing.
   const fitParams = useDeferredValue(route.params);
   const fit = useMemo(() => {
+    if (hf.state === 'error' || hf.state === 'loading') return null;
     try {
-      return computeFit(fitParams);
+      return computeFit(fitParams, fetched);
     } catch {
       return null;
     }
-  }, [fitParams]);
+  }, [fitParams, hf, fetched]);
   // The form shows the catalog choice; a pasted config.json (which may not parse yet) is its own field.
   const i = useMemo(() => inputs({ ...route.params, config: '' }), [route.params]);
   const configId = useId();
+  const hfId = useId();
+  const hfFormId = useId();
   const set = (key: string) => (value: string) => {
     setParams({ [key]: value });
   };
   const chart = useMemo(() => {
-    if (!result.ok) return null;
+    if (result.ok !== true) return null;
     const b = result.plan.perGpu.breakdown;
     return {
       tooltip: { trigger: 'item', valueFormatter: (v: unknown) => `${Number(v).toFixed(2)} GB` },
@@ -182,6 +226,15 @@ export function MemoryPage(props: {
     <section>
       <h1>Memory planner</h1>
       <form
+        id={hfFormId}
+        hidden
+        onSubmit={(e) => {
+          e.preventDefault();
+          const id = new FormData(e.currentTarget).get('hf');
+          setParams({ hf: typeof id === 'string' ? id.trim() : '' });
+        }}
+      ></form>
+      <form
         className="inputs"
         onSubmit={(e) => {
           e.preventDefault();
@@ -194,6 +247,27 @@ export function MemoryPage(props: {
           options={MODEL_OPTIONS}
           onChange={set('model')}
         />
+        <div className="field wide">
+          <label htmlFor={hfId}>
+            …or a Hugging Face id (hf:org/name; its config.json is read from huggingface.co)
+          </label>
+          <span className="row">
+            <input
+              id={hfId}
+              key={route.params.hf ?? ''}
+              name="hf"
+              form={hfFormId}
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="hf:Qwen/Qwen2.5-7B-Instruct"
+              defaultValue={route.params.hf ?? ''}
+            />
+            <button type="submit" form={hfFormId}>
+              Load config.json
+            </button>
+          </span>
+        </div>
         <div className="field wide">
           <label htmlFor={configId}>…or paste a config.json (used instead of the model when given)</label>
           <textarea
@@ -227,8 +301,18 @@ export function MemoryPage(props: {
         <Select label="Engine" name="engine" value={i.engine} options={ENGINE_IDS} onChange={set('engine')} />
         <Select label="GPU" name="gpu" value={i.gpu} options={GPU_OPTIONS} onChange={set('gpu')} />
       </form>
-      {result.ok ? (
+      {result.ok === 'loading' && (
+        <p role="status" aria-busy="true">
+          Loading config.json of hf:{result.id} from huggingface.co…
+        </p>
+      )}
+      {result.ok === true && (
         <>
+          {fetched && (
+            <p className="note" data-testid="memory-model">
+              Model: hf:{fetched.id} (config.json from huggingface.co)
+            </p>
+          )}
           <dl className="figures">
             <dt>Total</dt>
             <dd>
@@ -271,9 +355,8 @@ export function MemoryPage(props: {
             ))}
           </ul>
         </>
-      ) : (
-        <ErrorNote error={result.error} />
       )}
+      {result.ok === false && <ErrorNote error={result.error} />}
     </section>
   );
 }
