@@ -359,7 +359,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('usage')
     .description('what the gateway ledger recorded: requests, tokens, cost, cache hits and errors')
-    .option('--by <group>', 'model, key, day, provider or upstream', 'model')
+    .option('--by <group>', 'model, key, day, provider, upstream, route or route-upstream', 'model')
     .option('--since <date>', 'from this date or time (inclusive, UTC)')
     .option('--until <date>', 'to this date or time (exclusive, UTC)')
     .option('--config <file>', 'costwise.yaml naming the ledger (storage.url)')

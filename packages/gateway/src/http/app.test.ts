@@ -190,6 +190,22 @@ describe('a request the translation cannot carry', () => {
     const row = (await gw.context.store.recent(1))[0];
     expect(row?.reason).toContain('anthropic-messages-cache-write-and-read: n: 2 choices are not available');
     expect(row?.decision).toBe('fallback:openai-chat-gpt56-cache-read');
+    // the prompt-cache hit rate per route and model: /admin/usage?groupBy=route-upstream
+    const usage = await gw.app.request('/admin/usage?groupBy=route-upstream', {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    const groups = (await usage.json()) as {
+      rows: { group: string; requests: number; inputTokens: number; cacheReadTokens: number }[];
+    };
+    const pair = groups.rows.find((g) => g.group === 'any-shape → oa:openai-chat-gpt56-cache-read');
+    expect(pair?.requests).toBe(1);
+    // the fixture's usage: cached tokens are part of the input (core's canonical record)
+    const fixture = loadFixtures().get('openai-chat-gpt56-cache-read') as
+      { expectedCanonical: { inputTokens: number; cacheReadTokens: number } } | undefined;
+    const fx = fixture?.expectedCanonical;
+    expect(pair?.inputTokens).toBe(fx?.inputTokens);
+    expect(pair?.cacheReadTokens).toBe(fx?.cacheReadTokens);
+    expect(fx?.cacheReadTokens).toBeGreaterThan(0);
   });
 
   it('the same fields in the native shape go through untouched', async () => {

@@ -95,6 +95,8 @@ const GROUP_EXPR: Record<UsageGroup, RawBuilder<string>> = {
   day: sql<string>`day`,
   provider: sql<string>`coalesce(provider, '(none)')`,
   upstream: sql<string>`coalesce(provider, '(none)') || ':' || coalesce(upstream_model, '(none)')`,
+  route: sql<string>`coalesce(route, '(none)')`,
+  'route-upstream': sql<string>`coalesce(route, '(none)') || ' → ' || coalesce(provider, '(none)') || ':' || coalesce(upstream_model, '(none)')`,
 };
 
 function toDb(r: LedgerRow): RequestsTable {

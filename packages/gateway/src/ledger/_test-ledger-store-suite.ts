@@ -67,6 +67,8 @@ export function ledgerStoreSuite(
           timeMs: DAY2,
           key: 'team-b',
           requestedModel: 'gpt-4o-mini',
+          route: 'auto',
+          decision: 'weak',
           provider: 'openai',
           upstreamModel: 'gpt-4o-mini',
           costNanoUsd: null,
@@ -150,6 +152,15 @@ export function ledgerStoreSuite(
       ['day', ['2026-03-01', '2026-03-02']],
       ['provider', ['(none)', 'anthropic', 'openai']],
       ['upstream', ['(none):(none)', 'anthropic:claude-3-5-sonnet-20241022', 'openai:gpt-4o-mini']],
+      ['route', ['(none)', 'auto']],
+      [
+        'route-upstream',
+        [
+          '(none) → (none):(none)',
+          '(none) → anthropic:claude-3-5-sonnet-20241022',
+          'auto → openai:gpt-4o-mini',
+        ],
+      ],
     ] as const)('groups by %s', async (groupBy, groups) => {
       const r = await store.usage({ groupBy });
       expect(r.rows.map((x) => x.group)).toEqual(groups);

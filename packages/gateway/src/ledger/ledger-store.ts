@@ -1,7 +1,20 @@
 import type { CanonicalUsage } from '@costwise/core';
 import type { CacheStatus, LedgerRow } from './ledger-row.js';
 
-export const USAGE_GROUPS = ['model', 'key', 'day', 'provider', 'upstream'] as const;
+/**
+ * What /admin/usage and `costwise usage --by` group on: the name the client asked for, the key, the
+ * day, the provider, provider:model upstream, the route, and route → provider:model (a route's share of
+ * each model and each pair's prompt-cache reads).
+ */
+export const USAGE_GROUPS = [
+  'model',
+  'key',
+  'day',
+  'provider',
+  'upstream',
+  'route',
+  'route-upstream',
+] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 export interface UsageQuery {
