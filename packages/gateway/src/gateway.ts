@@ -14,6 +14,7 @@ import { KeyBudgets, MemoryBudgetStore, RedisBudgetStore, type BudgetStore } fro
 import {
   MemoryResponseCache,
   RedisResponseCache,
+  SqliteResponseCache,
   SingleFlight,
   type CachedResponse,
   type ResponseCache,
@@ -92,7 +93,15 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     responseCache =
       cacheConfig.store === 'redis' && redisUrl !== undefined
         ? await RedisResponseCache.open(redisUrl, prefix)
-        : new MemoryResponseCache(cacheConfig.maxEntries, now);
+        : cacheConfig.store === 'sqlite'
+          ? SqliteResponseCache.open(
+              cacheConfig.path === ':memory:'
+                ? ':memory:'
+                : resolve(opts.cwd ?? process.cwd(), cacheConfig.path),
+              cacheConfig.maxEntries,
+              now,
+            )
+          : new MemoryResponseCache(cacheConfig.maxEntries, now);
   const context: GatewayContext = {
     config,
     models: routeModels(config, logger),

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TEAM_KEY, type Harness } from './_test-gateway-setup.js';
 import type { LedgerRow } from './ledger/index.js';
@@ -7,18 +10,6 @@ const MODEL = 'openai-chat-gpt4o-plain';
 const COST_NANO = 65 * 1250 + 1 * 10_000;
 
 let h: Harness;
-
-beforeAll(async () => {
-  // each upstream call takes 50 ms, so that concurrent identical requests overlap
-  h = await startHarness(
-    { cache: { responses: { enabled: true, ttlSeconds: 60, store: 'memory' } } },
-    { delayMs: 50 },
-  );
-});
-
-afterAll(async () => {
-  await h.close();
-});
 
 async function ask(content: string, headers: Record<string, string> = {}) {
   const r = await fetch(`${h.base}/v1/chat/completions`, {
@@ -48,7 +39,33 @@ async function rows(ids: readonly string[]): Promise<LedgerRow[]> {
 const upstreamCalls = (content: string): number =>
   h.fake.requests.filter((r) => JSON.stringify(r.body).includes(content)).length;
 
-describe('response cache', () => {
+const cacheDir = mkdtempSync(join(tmpdir(), 'costwise-rc-e2e-'));
+afterAll(() => {
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+// the same behaviour from every store a single gateway can use
+describe.each(['memory', 'sqlite'] as const)('response cache (%s store)', (store) => {
+  beforeAll(async () => {
+    // each upstream call takes 50 ms, so that concurrent identical requests overlap
+    h = await startHarness(
+      {
+        cache: {
+          responses: {
+            enabled: true,
+            ttlSeconds: 60,
+            store,
+            ...(store === 'sqlite' ? { path: join(cacheDir, 'responses.db') } : {}),
+          },
+        },
+      },
+      { delayMs: 50 },
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
   it('single flight: 50 identical concurrent requests make exactly one upstream call', async () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => ask('single flight')));
     expect(upstreamCalls('single flight')).toBe(1);

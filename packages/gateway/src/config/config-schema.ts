@@ -141,9 +141,11 @@ export const GatewayConfigSchema = z
           .strictObject({
             enabled: z.boolean().default(false),
             ttlSeconds: z.number().int().positive().default(3600),
-            store: z.enum(['memory', 'redis']).default('memory'),
-            /** Entries kept by the memory store (least recently stored dropped first). */
+            store: z.enum(['memory', 'sqlite', 'redis']).default('memory'),
+            /** Entries kept by the memory and sqlite stores (memory: oldest stored dropped first; sqlite: soonest to expire). */
             maxEntries: z.number().int().positive().default(10_000),
+            /** The sqlite store's file, relative to the working directory. */
+            path: z.string().min(1).default('.costwise/response-cache.db'),
           })
           .prefault({}),
       })
