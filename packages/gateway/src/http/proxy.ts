@@ -251,7 +251,8 @@ type Attempt =
   | {
       readonly kind: 'stream';
       readonly res: UpstreamResponse;
-      readonly first: IteratorResult<string>;
+      /** The events read while waiting for the first output, and the parser that read them (mid-event). */
+      readonly first: { readonly events: readonly SseEvent[]; readonly parser: SseParser };
       readonly upstreamStart: number;
     }
   | {
@@ -337,7 +338,7 @@ async function readUntilOutput(
   const id = routed.provider.id;
   const shape = CLIENT_APIS[routed.provider.capabilities.nativeApi];
   const parser = new SseParser();
-  let held = '';
+  const held: SseEvent[] = [];
   for (;;) {
     let chunk: IteratorResult<string>;
     try {
@@ -347,22 +348,18 @@ async function readUntilOutput(
       const cause = res.timedOut() === null ? 'upstream' : 'timeout';
       return fail(true, cause, `upstream ${id} stream broke before any output: ${(error as Error).message}`);
     }
-    if (chunk.done === true) {
-      const events = parser.end();
-      if (events.some((e) => shape.carriesOutput(e)))
-        return { kind: 'stream', res, first: { done: false, value: held }, upstreamStart };
-      return fail(true, 'upstream', `upstream ${id} stream ended before any output`);
-    }
-    held += chunk.value;
-    for (const e of parser.push(chunk.value)) {
+    const events = chunk.done === true ? parser.end() : parser.push(chunk.value);
+    held.push(...events);
+    for (const e of events) {
       const error = shape.streamErrorMessage(e);
       if (error !== null) {
         res.abort();
         return fail(true, 'upstream', `upstream ${id} stream failed before any output: ${error}`);
       }
       if (shape.carriesOutput(e))
-        return { kind: 'stream', res, first: { done: false, value: held }, upstreamStart };
+        return { kind: 'stream', res, first: { events: held, parser }, upstreamStart };
     }
+    if (chunk.done === true) return fail(true, 'upstream', `upstream ${id} stream ended before any output`);
   }
 }
 
@@ -712,9 +709,11 @@ function streamResponse(
   clientBody: Readonly<Record<string, unknown>>,
   res: UpstreamResponse,
   upstreamStart: number,
-  firstChunk: IteratorResult<string>,
+  first: { readonly events: readonly SseEvent[]; readonly parser: SseParser },
 ): Response {
-  let pending: IteratorResult<string> | null = firstChunk;
+  // the events attempt() already parsed go out first; the same parser reads on
+  let pending: readonly SseEvent[] | null = first.events;
+  const parser = first.parser;
   const caps = routed.provider.capabilities;
   const nativeShape = CLIENT_APIS[caps.nativeApi];
   const clientShape = CLIENT_APIS[s.client];
@@ -730,7 +729,6 @@ function streamResponse(
       }
     },
   });
-  const parser = new SseParser();
   let ttftMs: number | null = null;
   let finished = false;
   // An error event from the upstream reaches the client translated; it ends the stream's success.
@@ -802,14 +800,21 @@ function streamResponse(
         controller.enqueue(encoder.encode(comment + tail));
         controller.close();
       };
-      let chunk: IteratorResult<string>;
-      try {
-        chunk = pending ?? (await res.chunks.next());
+      let events: readonly SseEvent[];
+      let ended = false;
+      if (pending !== null) {
+        events = pending;
         pending = null;
-      } catch (error) {
-        return fail(`upstream stream broke: ${(error as Error).message}`);
+      } else {
+        let chunk: IteratorResult<string>;
+        try {
+          chunk = await res.chunks.next();
+        } catch (error) {
+          return fail(`upstream stream broke: ${(error as Error).message}`);
+        }
+        ended = chunk.done === true;
+        events = chunk.done === true ? parser.end() : parser.push(chunk.value);
       }
-      const events = chunk.done === true ? parser.end() : parser.push(chunk.value);
       const out: SseEvent[] = [];
       for (const e of events) {
         keepUsage(e);
@@ -844,7 +849,7 @@ function streamResponse(
         out.push(...translator.push(e));
       }
       send(out);
-      if (chunk.done === true) return fail('upstream stream ended before its last event');
+      if (ended) return fail('upstream stream ended before its last event');
     },
     async cancel() {
       res.abort();

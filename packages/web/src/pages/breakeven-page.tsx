@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { ErrorNote, Num, Select } from '../controls.js';
+import { DecimalInput, ErrorNote, ModelRefInput, Num, Select } from '../controls.js';
 import { EChart } from '../echart.js';
 import { formatUsd } from '../format.js';
 import {
@@ -17,7 +17,6 @@ import {
   crossing as crossingPoint,
   type BreakevenField,
 } from './breakeven-inputs.js';
-import { DecimalInput, ModelRefInput } from './forecast-controls.js';
 import { KNOWN_API_REFS } from './forecast-fields.js';
 
 /** Monthly volumes in billions of tokens, as the CLI prints them. */

@@ -1,6 +1,6 @@
 import { CACHE_POLICIES } from '@costwise/core';
 import { useDeferredValue, useMemo, type ReactNode } from 'react';
-import { ErrorNote, Num, Select } from '../controls.js';
+import { DecimalInput, ErrorNote, ModelRefInput, Num, Select } from '../controls.js';
 import { EChart } from '../echart.js';
 import type { PageProps } from '../url-state.js';
 import {
@@ -15,7 +15,6 @@ import {
   SWEEP_RATES_PER_HOUR,
   type CachingField,
 } from './caching-inputs.js';
-import { DecimalInput, ModelRefInput } from './forecast-controls.js';
 import { KNOWN_API_REFS } from './forecast-fields.js';
 
 const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;

@@ -1,10 +1,9 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import { stringify as toYaml } from 'yaml';
-import { ErrorNote, Num, Select } from '../controls.js';
+import { DecimalInput, ErrorNote, ModelRefInput, Num, Select, Toggle } from '../controls.js';
 import { EChart } from '../echart.js';
 import { formatUsd } from '../format.js';
 import type { PageProps } from '../url-state.js';
-import { DecimalInput, ModelRefInput, Toggle } from './forecast-controls.js';
 import { KNOWN_API_REFS } from './forecast-fields.js';
 import {
   ARRIVAL_CHOICES,
