@@ -86,3 +86,28 @@ export async function serveBuilt(outDir: string): Promise<BuiltApp> {
     },
   };
 }
+
+/** On a phone-sized viewport: the page does not scroll sideways (wide tables scroll in their own box). */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  // The charts resize on the window's resize event, which may come after setViewportSize resolves.
+  await expect
+    .poll(() => page.evaluate<number>('document.documentElement.scrollWidth'), { timeout: 3000 })
+    .toBeLessThanOrEqual(width)
+    .catch(() => undefined);
+  // A string, run in the page: this file is type-checked without the DOM library.
+  const { scrollWidth, offenders } = await page.evaluate<{
+    scrollWidth: number;
+    offenders: string[];
+  }>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter(
+      (e) => e.getBoundingClientRect().right > width + 1 && e.closest('.scroll') === null,
+    );
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      offenders: wide.slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent ?? '').slice(0, 40)),
+    };
+  })()`);
+  expect(scrollWidth, offenders.join(' | ')).toBeLessThanOrEqual(width);
+}

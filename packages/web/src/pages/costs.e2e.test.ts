@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildApp,
   CHROMIUM_PATH,
+  expectNoSidewaysScroll,
   hasChromium,
   screenshot,
   serveBuilt,
@@ -37,15 +38,6 @@ const RAG_YAML = readFileSync(new URL('../../../../examples/rag.yaml', import.me
 function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`missing ${what}`);
   return value;
-}
-
-/** The page fits a phone's width: nothing but its own scroll containers scrolls sideways. */
-async function noSidewaysScroll(page: Page): Promise<void> {
-  // A string, evaluated in the page: this file is type-checked without the DOM library.
-  const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
-    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-  );
-  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 }
 
 describe.skipIf(!hasChromium)(
@@ -135,7 +127,7 @@ describe.skipIf(!hasChromium)(
       expect(await valueOf(page, 'forecast-final-usd')).toBe(o.finalUsd);
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await noSidewaysScroll(page);
+      await expectNoSidewaysScroll(page);
       await screenshot(page, 'forecast-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
     });
@@ -189,7 +181,7 @@ describe.skipIf(!hasChromium)(
       expect(await valueOf(page, 'caching-cost-usd')).toBe(c.uncachedUsdPerRequest);
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await noSidewaysScroll(page);
+      await expectNoSidewaysScroll(page);
       await page.setViewportSize({ width: 1280, height: 900 });
     });
 
@@ -249,7 +241,7 @@ describe.skipIf(!hasChromium)(
       expect(await valueOf(page, 'breakeven-tokens')).toBe(tokens);
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await noSidewaysScroll(page);
+      await expectNoSidewaysScroll(page);
       await screenshot(page, 'breakeven-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
     });

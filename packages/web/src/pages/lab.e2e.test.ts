@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildApp,
   CHROMIUM_PATH,
+  expectNoSidewaysScroll,
   hasChromium,
   screenshot,
   serveBuilt,
@@ -35,15 +36,6 @@ import { computeQuantSample } from './quant-lab.js';
 function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`missing ${what}`);
   return value;
-}
-
-/** The page fits a phone's width: nothing but its own scroll containers scrolls sideways. */
-async function noSidewaysScroll(page: Page): Promise<void> {
-  // A string runs in the page (this file is type-checked without the DOM library).
-  const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
-    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-  );
-  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 }
 
 /**
@@ -191,7 +183,7 @@ describe.skipIf(!hasChromium)(
 
       await page.setViewportSize({ width: 390, height: 844 });
       await tableDone(page);
-      await noSidewaysScroll(page);
+      await expectNoSidewaysScroll(page);
       await screenshot(page, 'quantization-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
       const ms = await inputLatencyMs(page, 'seed', 'quant-sample-absmax', [
@@ -277,7 +269,7 @@ describe.skipIf(!hasChromium)(
       expect(await page.getByRole('alert').count()).toBe(0);
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await noSidewaysScroll(page);
+      await expectNoSidewaysScroll(page);
       await screenshot(page, 'mechanisms-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
 
