@@ -6,6 +6,7 @@
 // non-streaming and streaming requests, and the gateway's RSS at the end.
 //
 //   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features]
+//                                  [--gateway-node-flags "--max-semi-space-size=64"]
 //   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
 //   node scripts/bench-gateway.mjs gateway UPSTREAM DB [features]  (child: gateway; prints {"port"})
 // --features (issue 8) adds a second gateway with a budgeted, rate-limited key, a complexity route and the
@@ -116,9 +117,9 @@ async function serveGateway(upstream, db, features) {
   process.on('SIGINT', stop);
 }
 
-/** Spawns `node bench-gateway.mjs <args>` and waits for the {"port"} line. */
-export function child(args) {
-  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+/** Spawns `node [nodeFlags] bench-gateway.mjs <args>` and waits for the {"port"} line. */
+export function child(args, nodeFlags = []) {
+  const proc = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -201,6 +202,12 @@ async function load(port, path, body, rate, seconds) {
   return { requests: total, errors, p50: q(0.5), p99: q(0.99) };
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMiB(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -215,17 +222,21 @@ async function main(argv) {
   const seconds = flag('--seconds', 20);
   const soak = flag('--soak', 0);
   const features = argv.includes('--features');
+  // e.g. --gateway-node-flags "--max-semi-space-size=64" to try V8 heap settings on the gateway alone
+  const flagsAt = argv.indexOf('--gateway-node-flags');
+  const nodeFlags = flagsAt >= 0 ? (argv[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];
   const dir = mkdtempSync(join(tmpdir(), 'costwise-bench-'));
   const upstream = await child(['upstream']);
-  const gateway = await child(['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')]);
+  const gateway = await child(
+    ['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')],
+    nodeFlags,
+  );
   const fmt = (x) => x.toFixed(3).padStart(8);
   if (features) {
-    const featured = await child([
-      'gateway',
-      `http://127.0.0.1:${upstream.port}`,
-      join(dir, 'bench-features.db'),
-      'features',
-    ]);
+    const featured = await child(
+      ['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench-features.db'), 'features'],
+      nodeFlags,
+    );
     try {
       console.log(
         `open-loop ${rate} req/s for ${seconds} s per run, non-streaming; part-1 gateway vs budgets + complexity route + response cache (misses)`,
@@ -271,10 +282,12 @@ async function main(argv) {
       ['streaming', STREAM_BODY],
     ]) {
       const direct = await load(upstream.port, '/v1/chat/completions', body, rate, seconds);
+      const cpuBefore = cpuMs(gateway.proc.pid);
       const via = await load(gateway.port, '/v1/chat/completions', body, rate, seconds);
+      const cpuPerRequest = (cpuMs(gateway.proc.pid) - cpuBefore) / via.requests;
       results.push({ label, direct, via });
       console.log(
-        `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors}`,
+        `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors} | gateway CPU ${cpuPerRequest.toFixed(3)} ms/request`,
       );
     }
     if (soak > 0) {

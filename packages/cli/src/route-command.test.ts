@@ -44,10 +44,15 @@ describe('costwise route score', () => {
 describe('the built-in router model', () => {
   it.each([
     // Pinned to the committed model (npm run train:router); retraining on other data or recipes must update these.
-    ['What is the capital of France?', 0.06522039052792603],
+    ['What is the capital of France?', -0.07937046560574074],
     [
       'Janet has 3 apples and buys 5 more. She gives half to Bob. How many does she have left?',
-      0.1854334839712834,
+      0.10437318486156655,
+    ],
+    // multiple choice: scored with the multiple-choice weights
+    [
+      'Which element has atomic number 6?\nA. Oxygen\nB. Carbon\nC. Nitrogen\nD. Helium\nAnswer:',
+      0.08681320030340625,
     ],
   ])('scores %j as %f', async (prompt, expected) => {
     expect(scorePrompt(await defaultRouterModel(), prompt).score).toBeCloseTo(expected, 10);
@@ -58,8 +63,9 @@ describe('the built-in router model', () => {
     const sha = createHash('sha256').update(readFileSync(DATA)).digest('hex');
     expect(model.file.training.data.sha256).toBe(sha);
     expect(model.file.training.data.rows).toBe(lines.length);
-    // Issue baselines on unseen prompts: length ≈ 0.60, bag-of-words logistic regression ≈ 0.65.
-    expect(model.file.training.crossValidation?.apgr).toBeGreaterThan(0.66);
+    // Issue baselines on unseen prompts: length ≈ 0.60, bag-of-words logistic regression ≈ 0.65; target 0.68.
+    // Recorded by npm run train:router: 5-fold cross-validation, fold seed 0 (docs/router.md has seeds 1, 2).
+    expect(model.file.training.crossValidation?.apgr).toBeGreaterThanOrEqual(0.68);
   });
 });
 

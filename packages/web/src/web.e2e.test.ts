@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)(
       await expect.poll(() => catalog.count()).toBe(moe.length);
       const families = await Promise.all((await catalog.all()).map((r) => r.getAttribute('data-family')));
       expect(new Set(families)).toEqual(new Set(['moe']));
-      expect(page.url()).toContain('family=moe');
+      await expect.poll(() => page.url()).toContain('family=moe');
       // Default sort: total parameters, largest first.
       const largest = [...moe].sort((a, b) => (b.paramsTotal ?? 0) - (a.paramsTotal ?? 0))[0];
       expect(await catalog.first().getAttribute('data-id')).toBe(largest?.id);
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)(
       // Compare two MoE models side by side: the saving per token is core's 1 − active / total.
       const pair = moe.filter((r) => r.paramsTotal !== null && r.paramsActive !== null).slice(0, 2);
       for (const r of pair) await page.getByLabel(`compare ${r.id}`).check();
-      expect(page.url()).toContain(`compare=${pair.map((r) => r.id).join('%2C')}`);
+      await expect.poll(() => page.url()).toContain(`compare=${pair.map((r) => r.id).join('%2C')}`);
       const compare = page.getByTestId('compare-table');
       expect(await compare.locator('thead th').allTextContents()).toEqual([
         'compared',
@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Attention model').selectOption('qwen2.5-7b');
       await page.getByLabel('State-space model').selectOption('mamba-2.8b');
       await page.getByLabel('Context (tokens)').fill('32768');
-      expect(page.url()).toContain('a=qwen2.5-7b&b=mamba-2.8b&context=32768');
+      await expect.poll(() => page.url()).toContain('a=qwen2.5-7b&b=mamba-2.8b&context=32768');
       const qwen = catalogArch('qwen2.5-7b').arch;
       const mamba = catalogArch('mamba-2.8b').arch;
       const check = async (n: number): Promise<void> => {
@@ -173,7 +173,9 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Context (tokens)').fill('8192');
       await page.getByLabel('Batch (sequences)').fill('4');
       await page.getByLabel('GPU', { exact: true }).selectOption('a100-80gb');
-      expect(page.url()).toContain('batch=4&context=8192&gpu=a100-80gb&model=llama-3.1-8b&precision=fp8');
+      await expect
+        .poll(() => page.url())
+        .toContain('batch=4&context=8192&gpu=a100-80gb&model=llama-3.1-8b&precision=fp8');
 
       const { m, arch, contextTokens } = catalogArch('llama-3.1-8b');
       const plan = planMemory({
@@ -312,7 +314,7 @@ describe.skipIf(!hasChromium)(
           gpu: findGpu('h100-sxm') ?? null,
         });
         await expect.poll(() => valueOf(page, 'memory-total-bytes')).toBe(catalogPlan.bytes.total);
-        expect(page.url()).not.toContain('hf=');
+        await expect.poll(() => page.url()).not.toContain('hf=');
       } finally {
         await page.unroute('https://huggingface.co/**');
       }
@@ -362,7 +364,7 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Batch API').check();
       const batch = requestCost(usage, resolvePrice('openai', 'gpt-4o'), { batch: true });
       expect(await valueOf(page, 'cost-total-usd')).toBe(batch.totalUsd);
-      expect(page.url()).toContain('batch=1');
+      await expect.poll(() => page.url()).toContain('batch=1');
       await screenshot(page, 'cost');
     });
 

@@ -23,6 +23,17 @@ describe('hashedTermCounts', () => {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     expect(total).toBe(4 + 3);
   });
+  it('adds word trigrams when asked, and only unigrams when asked', () => {
+    const total = (maxN: number) =>
+      [...hashedTermCounts('The cat, the CAT! a', 20, maxN).values()].reduce((a, b) => a + b, 0);
+    expect(total(1)).toBe(4);
+    // 4 tokens → 3 bigrams and 2 trigrams: (the cat the), (cat the cat).
+    expect(total(3)).toBe(4 + 3 + 2);
+    // a trigram never lands on its own bigram's or unigram's bucket by construction of the hash
+    const uniAndBi = new Set(hashedTermCounts('one two three', 24, 2).keys());
+    const all = [...hashedTermCounts('one two three', 24, 3).keys()];
+    expect(all.filter((b) => !uniAndBi.has(b))).toHaveLength(1);
+  });
   it('keeps every bucket inside the hash space', () => {
     for (const b of hashedTermCounts('a quick brown fox jumps over the lazy dog 42 times', 8).keys()) {
       expect(b).toBeGreaterThanOrEqual(0);

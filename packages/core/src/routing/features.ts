@@ -1,5 +1,5 @@
 /**
- * Prompt features for the router: hashed word uni- and bigrams (sublinear tf × idf, L2-normalised) plus a few
+ * Prompt features for the router: hashed word uni-, bi- and trigrams (sublinear tf × idf, L2-normalised) plus a few
  * dense "shape" features (length, digits, maths symbols, multiple-choice options, …). Everything here is
  * allocation-light because it runs on the gateway's hot path and in the browser.
  */
@@ -79,13 +79,18 @@ export function fnv1a(text: string, seed: number = FNV_OFFSET): number {
   return h >>> 0;
 }
 
-/** A bigram's hash from its two tokens' hashes (order matters; the space keeps it apart from unigrams). */
-function bigramHash(left: number, right: number): number {
-  let h = Math.imul(left ^ 0x20, FNV_PRIME);
+/**
+ * An n-gram's hash from the hash of its first n − 1 words and of its last word (order matters). The
+ * separator keeps bigrams (0x20) and trigrams (0x7c) apart from unigrams and from each other.
+ */
+function ngramHash(left: number, right: number, separator: number): number {
+  let h = Math.imul(left ^ separator, FNV_PRIME);
   h ^= right;
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   return (h ^ (h >>> 12)) >>> 0;
 }
+const BIGRAM = 0x20;
+const TRIGRAM = 0x7c;
 
 const lowerCache = new Map<number, number>();
 
@@ -109,7 +114,7 @@ function wordUnit(c: number): number {
 }
 
 /**
- * Calls `visit(bucket)` for each hashed word unigram and (unless switched off) bigram of a prompt. Words are
+ * Calls `visit(bucket)` for each hashed word n-gram of a prompt, n = 1 … `maxN` (1 to 3). Words are
  * maximal runs of letters, digits and underscores (Unicode letters and numbers beyond ASCII; astral characters
  * separate words), lower-cased, of two or more code units — sklearn's default token pattern. Hashes are FNV-1a
  * of the lower-cased word, so no substring is allocated.
@@ -117,11 +122,13 @@ function wordUnit(c: number): number {
 export function forEachTerm(
   prompt: string,
   hashBits: number,
-  bigrams: boolean,
+  maxN: number,
   visit: (bucket: number) => void,
 ): void {
   const mask = (1 << hashBits) - 1;
   let previous = -1;
+  /** Hash of the bigram ending at the previous word, −1 before the second word. */
+  let previousBigram = -1;
   let h = FNV_OFFSET;
   let length = 0;
   const n = prompt.length;
@@ -135,7 +142,12 @@ export function forEachTerm(
     if (length >= 2) {
       const word = h >>> 0;
       visit(word & mask);
-      if (bigrams && previous >= 0) visit(bigramHash(previous, word) & mask);
+      if (maxN >= 2 && previous >= 0) {
+        const bigram = ngramHash(previous, word, BIGRAM);
+        visit(bigram & mask);
+        if (maxN >= 3 && previousBigram >= 0) visit(ngramHash(previousBigram, word, TRIGRAM) & mask);
+        previousBigram = bigram;
+      }
       previous = word;
     }
     h = FNV_OFFSET;
@@ -143,10 +155,10 @@ export function forEachTerm(
   }
 }
 
-/** Term counts of a prompt's hashed word unigrams (and bigrams unless switched off): bucket → count. */
-export function hashedTermCounts(prompt: string, hashBits: number, bigrams = true): Map<number, number> {
+/** Term counts of a prompt's hashed word n-grams, n = 1 … `maxN`: bucket → count. */
+export function hashedTermCounts(prompt: string, hashBits: number, maxN = 2): Map<number, number> {
   const counts = new Map<number, number>();
-  forEachTerm(prompt, hashBits, bigrams, (bucket) => counts.set(bucket, (counts.get(bucket) ?? 0) + 1));
+  forEachTerm(prompt, hashBits, maxN, (bucket) => counts.set(bucket, (counts.get(bucket) ?? 0) + 1));
   return counts;
 }
 

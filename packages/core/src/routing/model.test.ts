@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashedTermCounts, SHAPE_FEATURES, shapeFeatures, tfidfVector } from './features.js';
 import { parseLabelledJsonl } from './labelled.js';
-import { loadRouterModel, scorePrompt } from './model.js';
+import { loadRouterModel, scorePrompt, type LoadedHead } from './model.js';
 import { sigmoid } from './_logistic.js';
 import { ROUTER_TRAINING_DEFAULTS, trainRouter } from './train.js';
 
@@ -20,19 +20,26 @@ describe('scorePrompt', () => {
   const model = loadRouterModel(file);
 
   it('equals the training features (tf-idf of hashed terms + standardised shape) dotted with each head', () => {
+    expect(shapeFeatures(rows[0]?.prompt ?? '')[SHAPE_FEATURES.indexOf('multipleChoice')]).toBe(1);
     for (const prompt of [
       rows[0]?.prompt ?? '',
+      'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.',
       'Solve 3x + 4 = 19. What is x?',
       'ÉCOLE école — naïve café',
       '',
     ]) {
-      const counts = hashedTermCounts(prompt, model.hashBits, model.bigrams);
+      const counts = hashedTermCounts(prompt, model.hashBits, model.maxNgram);
       const vector = tfidfVector(counts, (b) => {
         const i = model.bucketIndex[b] ?? -1;
         return i < 0 ? undefined : model.idf[i];
       });
       const shape = shapeFeatures(prompt);
-      const z = (head: { bias: number; weights: Float32Array }) => {
+      const multipleChoice = shape[SHAPE_FEATURES.indexOf('multipleChoice')] === 1;
+      const z = (loaded: LoadedHead) => {
+        const head = {
+          bias: loaded.bias,
+          weights: multipleChoice ? loaded.multipleChoiceWeights : loaded.weights,
+        };
         let sum = head.bias;
         vector.indices.forEach((b, k) => {
           sum += (vector.values[k] ?? 0) * (head.weights[model.bucketIndex[b] ?? 0] ?? 0);
@@ -60,6 +67,26 @@ describe('scorePrompt', () => {
 
   it('training is reproducible: same rows, same weights', () => {
     expect(trainRouter(rows, ROUTER_TRAINING_DEFAULTS, meta)).toEqual(file);
+  });
+
+  it('keeps separate weights for multiple-choice prompts and the rest', () => {
+    expect(file.splitByForm).toBe(true);
+    expect(file.trigrams).toBe(true);
+    expect(model.strongWins.multipleChoiceWeights).not.toEqual(model.strongWins.weights);
+  });
+
+  it('still loads a file without trigrams or per-form weights (written before they existed)', () => {
+    const strongWins = { bias: file.heads.strongWins.bias, weights: file.heads.strongWins.weights };
+    const older = { ...file, heads: { strongWins, weakWins: null } } as Record<string, unknown>;
+    delete older['trigrams'];
+    delete older['splitByForm'];
+    const loaded = loadRouterModel(older);
+    expect(loaded.maxNgram).toBe(2);
+    expect(loaded.strongWins.multipleChoiceWeights).toBe(loaded.strongWins.weights);
+    const scored = scorePrompt(loaded, rows[0]?.prompt ?? '');
+    expect(scored.pWeakWins).toBe(0);
+    expect(scored.score).toBe(scored.pStrongWins);
+    expect(scored.score).toBeGreaterThan(0);
   });
 
   it('rejects a damaged model file, naming the field', () => {

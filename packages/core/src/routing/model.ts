@@ -5,12 +5,20 @@ import { sigmoid } from './_logistic.js';
 
 export const ROUTER_MODEL_FORMAT = 'costwise-router/1';
 
+const MULTIPLE_CHOICE = SHAPE_FEATURES.indexOf('multipleChoice');
+
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text');
 const HeadSchema = z.object({
   bias: z.number(),
   /** Float32 little-endian, one per vocabulary bucket, then one per shape feature. */
   weights: base64,
+  /**
+   * Weights for prompts with multiple-choice options ("\nA. "), same layout; `weights` then serve the
+   * other prompts. Absent: `weights` serve every prompt.
+   */
+  multipleChoiceWeights: base64.optional(),
 });
+export type StoredHead = z.infer<typeof HeadSchema>;
 
 /** How a training run was made: enough to reproduce it and to judge it. */
 export const RouterTrainingSchema = z.object({
@@ -38,6 +46,10 @@ export const RouterModelSchema = z.object({
   score: z.string(),
   hashBits: z.number().int().min(8).max(24),
   bigrams: z.boolean(),
+  /** Word trigrams too (needs bigrams); absent in files written before trigrams existed. */
+  trigrams: z.boolean().default(false),
+  /** Whether the heads carry separate multiple-choice weights (see StoredHead); informational. */
+  splitByForm: z.boolean().default(false),
   /** Multiplier applied to the standardised shape features (their share of the L2-normalised input). */
   shapeWeight: z.number().nonnegative(),
   vocabulary: z.object({
@@ -69,25 +81,37 @@ export const RouterModelSchema = z.object({
     })
     .nullable(),
 });
-export type RouterModelFile = z.infer<typeof RouterModelSchema>;
+export type RouterModelFile = z.input<typeof RouterModelSchema>;
 
 /** A loaded router: typed arrays ready for scoring. */
 export interface RouterModel {
-  readonly file: RouterModelFile;
+  readonly file: z.output<typeof RouterModelSchema>;
   readonly hashBits: number;
-  readonly bigrams: boolean;
+  /** Longest word n-gram hashed: 1, 2 or 3. */
+  readonly maxNgram: number;
   readonly shapeWeight: number;
   /** bucket → vocabulary index, −1 where the bucket is not in the vocabulary. */
   readonly bucketIndex: Int32Array;
   readonly idf: Float32Array;
   readonly shapeMean: readonly number[];
   readonly shapeStd: readonly number[];
-  readonly strongWins: { readonly bias: number; readonly weights: Float32Array };
-  readonly weakWins: { readonly bias: number; readonly weights: Float32Array } | null;
-  /** idf, strong-head weight and weak-head weight of each vocabulary entry side by side (one cache line). */
+  readonly strongWins: LoadedHead;
+  readonly weakWins: LoadedHead | null;
+  /**
+   * idf, strong-head weight and weak-head weight of each vocabulary entry side by side (one cache line):
+   * for prompts without multiple-choice options, and for prompts with them.
+   */
   readonly packed: Float32Array;
+  readonly packedMultipleChoice: Float32Array;
   /** Scratch space for scoring (term counts by vocabulary index, and which were touched). */
   readonly scratch: { readonly counts: Float64Array; readonly touched: number[] };
+}
+
+/** A head's bias and its weights for prompts without multiple-choice options and with them. */
+export interface LoadedHead {
+  readonly bias: number;
+  readonly weights: Float32Array;
+  readonly multipleChoiceWeights: Float32Array;
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {
@@ -163,29 +187,41 @@ export function loadRouterModel(json: unknown): RouterModel {
   }
   const width = size + SHAPE_FEATURES.length;
   const idf = readFloat32(file.vocabulary.idf, 'model.vocabulary.idf', size);
-  const strongWeights = readFloat32(file.heads.strongWins.weights, 'model.heads.strongWins.weights', width);
-  const weakWeights = file.heads.weakWins
-    ? readFloat32(file.heads.weakWins.weights, 'model.heads.weakWins.weights', width)
-    : null;
-  const packed = new Float32Array(size * 3);
-  for (let i = 0; i < size; i++) {
-    packed[3 * i] = idf[i] ?? 0;
-    packed[3 * i + 1] = strongWeights[i] ?? 0;
-    packed[3 * i + 2] = weakWeights?.[i] ?? 0;
-  }
+  const readHead = (head: StoredHead, field: string): LoadedHead => {
+    const weights = readFloat32(head.weights, `${field}.weights`, width);
+    const multipleChoiceWeights =
+      head.multipleChoiceWeights === undefined
+        ? weights
+        : readFloat32(head.multipleChoiceWeights, `${field}.multipleChoiceWeights`, width);
+    return { bias: head.bias, weights, multipleChoiceWeights };
+  };
+  const strongWins = readHead(file.heads.strongWins, 'model.heads.strongWins');
+  const weakWins = file.heads.weakWins && readHead(file.heads.weakWins, 'model.heads.weakWins');
+  const pack = (form: 'weights' | 'multipleChoiceWeights'): Float32Array => {
+    const packed = new Float32Array(size * 3);
+    for (let i = 0; i < size; i++) {
+      packed[3 * i] = idf[i] ?? 0;
+      packed[3 * i + 1] = strongWins[form][i] ?? 0;
+      packed[3 * i + 2] = weakWins?.[form][i] ?? 0;
+    }
+    return packed;
+  };
+  if (file.trigrams && !file.bigrams)
+    throw invalidInput('model.trigrams', 'needs bigrams: true (retrain the model)');
   return {
-    packed,
+    packed: pack('weights'),
+    packedMultipleChoice: pack('multipleChoiceWeights'),
     scratch: { counts: new Float64Array(size), touched: [] },
     file,
     hashBits: file.hashBits,
-    bigrams: file.bigrams,
+    maxNgram: file.trigrams ? 3 : file.bigrams ? 2 : 1,
     shapeWeight: file.shapeWeight,
     bucketIndex,
     idf,
     shapeMean: file.shape.mean,
     shapeStd: file.shape.std,
-    strongWins: { bias: file.heads.strongWins.bias, weights: strongWeights },
-    weakWins: file.heads.weakWins && weakWeights && { bias: file.heads.weakWins.bias, weights: weakWeights },
+    strongWins,
+    weakWins,
   };
 }
 
@@ -198,25 +234,26 @@ export interface RouterScore {
 
 /**
  * Scores one prompt. Higher means more likely to need the strong model; route to it when score ≥ threshold.
- * The two heads are logistic regressions on the same features: tf-idf of hashed word uni/bigrams plus
- * standardised shape features.
+ * The two heads are logistic regressions on the same features: tf-idf of hashed word n-grams plus
+ * standardised shape features, with one weight vector for prompts with multiple-choice options and one
+ * for the rest.
  */
 export function scorePrompt(model: RouterModel, prompt: string): RouterScore {
   const { counts, touched } = model.scratch;
   const { bucketIndex } = model;
   touched.length = 0;
-  forEachTerm(prompt, model.hashBits, model.bigrams, (bucket) => {
+  forEachTerm(prompt, model.hashBits, model.maxNgram, (bucket) => {
     const index = bucketIndex[bucket] ?? -1;
     if (index < 0) return;
     if (counts[index] === 0) touched.push(index);
     counts[index] = (counts[index] ?? 0) + 1;
   });
-  const strong = model.strongWins.weights;
-  const weak = model.weakWins;
+  const shape = shapeFeatures(prompt);
+  const multipleChoice = shape[MULTIPLE_CHOICE] === 1;
+  const packed = multipleChoice ? model.packedMultipleChoice : model.packed;
   let norm2 = 0;
   let dotStrong = 0;
   let dotWeak = 0;
-  const packed = model.packed;
   for (const index of touched) {
     const at = 3 * index;
     const v = (1 + Math.log(counts[index] ?? 1)) * (packed[at] ?? 0);
@@ -226,14 +263,16 @@ export function scorePrompt(model: RouterModel, prompt: string): RouterScore {
     dotWeak += v * (packed[at + 2] ?? 0);
   }
   const inv = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
+  const weak = model.weakWins;
   let zStrong = model.strongWins.bias + dotStrong * inv;
   let zWeak = weak ? weak.bias + dotWeak * inv : 0;
-  const shape = shapeFeatures(prompt);
+  const strong = multipleChoice ? model.strongWins.multipleChoiceWeights : model.strongWins.weights;
+  const weakWeights = weak && (multipleChoice ? weak.multipleChoiceWeights : weak.weights);
   const offset = model.idf.length;
   for (let j = 0; j < shape.length; j++) {
     const v = (((shape[j] ?? 0) - (model.shapeMean[j] ?? 0)) / (model.shapeStd[j] ?? 1)) * model.shapeWeight;
     zStrong += v * (strong[offset + j] ?? 0);
-    if (weak) zWeak += v * (weak.weights[offset + j] ?? 0);
+    if (weakWeights) zWeak += v * (weakWeights[offset + j] ?? 0);
   }
   const pStrongWins = sigmoid(zStrong);
   const pWeakWins = weak ? sigmoid(zWeak) : 0;

@@ -6,6 +6,7 @@ import {
   ROUTER_MODEL_FORMAT,
   type RouterModelFile,
   type RouterTraining,
+  type StoredHead,
   uint32ToBase64,
 } from './model.js';
 import { fitLogistic, type CsrMatrix } from './_logistic.js';
@@ -18,8 +19,14 @@ export interface RouterTrainingOptions {
   /** Buckets seen in fewer training prompts are dropped (as a vectoriser's min_df). */
   readonly minDocumentFrequency: number;
   readonly shapeWeight: number;
-  /** Word bigrams besides unigrams. */
-  readonly bigrams: boolean;
+  /** Longest word n-gram: 1 (unigrams), 2 (and bigrams) or 3 (and trigrams). */
+  readonly maxNgram: 1 | 2 | 3;
+  /**
+   * Separate weights for prompts with multiple-choice options and for the rest, learned as a shared weight
+   * plus one per form (feature augmentation, Daumé III 2007, "Frustratingly Easy Domain Adaptation"): a
+   * word can mean a hard prompt in one form and an easy one in the other.
+   */
+  readonly splitByForm: boolean;
   /** A second head for "only the weak model is right"; without it the score is P(strong wins) alone. */
   readonly weakHead: boolean;
 }
@@ -29,11 +36,12 @@ export interface RouterTrainingOptions {
  * (docs/router.md lists the candidates tried).
  */
 export const ROUTER_TRAINING_DEFAULTS: RouterTrainingOptions = {
-  hashBits: 18,
+  hashBits: 20,
   c: 1,
   minDocumentFrequency: 2,
   shapeWeight: 0.3,
-  bigrams: true,
+  maxNgram: 3,
+  splitByForm: true,
   weakHead: true,
 };
 
@@ -41,7 +49,8 @@ export const ROUTER_TRAINING_DEFAULTS: RouterTrainingOptions = {
 export const BAG_OF_WORDS_BASELINE: RouterTrainingOptions = {
   ...ROUTER_TRAINING_DEFAULTS,
   shapeWeight: 0,
-  bigrams: false,
+  maxNgram: 1,
+  splitByForm: false,
   weakHead: false,
 };
 
@@ -67,7 +76,7 @@ export function trainRouter(
       'needs prompts where only the strong model is right and prompts where it is not (nothing to learn)',
     );
   }
-  const counts = rows.map((r) => hashedTermCounts(r.prompt, options.hashBits, options.bigrams));
+  const counts = rows.map((r) => hashedTermCounts(r.prompt, options.hashBits, options.maxNgram));
   const df = new Map<number, number>();
   for (const c of counts) for (const bucket of c.keys()) df.set(bucket, (df.get(bucket) ?? 0) + 1);
   const buckets = [...df.entries()]
@@ -87,7 +96,10 @@ export function trainRouter(
     return variance > 0 ? Math.sqrt(variance) : 1;
   });
 
+  // One block of columns (vocabulary, then shape) shared by every prompt; with splitByForm, a second copy
+  // of the same values in the block of the prompt's form (multiple choice, or not).
   const width = buckets.length + SHAPE_FEATURES.length;
+  const multipleChoice = SHAPE_FEATURES.indexOf('multipleChoice');
   const rowStart = new Int32Array(rows.length + 1);
   const columnIndex: number[] = [];
   const values: number[] = [];
@@ -99,51 +111,65 @@ export function trainRouter(
     const order = Array.from(vector.indices.keys()).sort(
       (a, b) => (index.get(vector.indices[a] ?? 0) ?? 0) - (index.get(vector.indices[b] ?? 0) ?? 0),
     );
-    for (const k of order) {
-      columnIndex.push(index.get(vector.indices[k] ?? 0) ?? 0);
-      values.push(vector.values[k] ?? 0);
-    }
     const shape = shapes[r] ?? new Float64Array(SHAPE_FEATURES.length);
-    for (let j = 0; j < SHAPE_FEATURES.length; j++) {
-      columnIndex.push(buckets.length + j);
-      values.push((((shape[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1)) * options.shapeWeight);
+    const blocks = !options.splitByForm ? [0] : [0, shape[multipleChoice] === 1 ? 1 : 2];
+    for (const block of blocks) {
+      const offset = block * width;
+      for (const k of order) {
+        columnIndex.push(offset + (index.get(vector.indices[k] ?? 0) ?? 0));
+        values.push(vector.values[k] ?? 0);
+      }
+      for (let j = 0; j < SHAPE_FEATURES.length; j++) {
+        columnIndex.push(offset + buckets.length + j);
+        values.push((((shape[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1)) * options.shapeWeight);
+      }
     }
     rowStart[r + 1] = columnIndex.length;
   });
   const x: CsrMatrix = {
     rows: rows.length,
-    columns: width,
+    columns: options.splitByForm ? 3 * width : width,
     rowStart,
     columnIndex: Int32Array.from(columnIndex),
     values: Float64Array.from(values),
   };
-  const strongHead = fitLogistic(
-    x,
-    Float64Array.from(rows, (r) => (r.strong_correct && !r.weak_correct ? 1 : 0)),
-    options.c,
-  );
+  const fit = (label: (r: LabelledPrompt) => boolean): StoredHead => {
+    const head = fitLogistic(
+      x,
+      Float64Array.from(rows, (r) => (label(r) ? 1 : 0)),
+      options.c,
+    );
+    if (!options.splitByForm) return { bias: head.bias, weights: float32ToBase64(head.weights) };
+    // Fold the shared block into each form's block: the scorer reads one vector per form.
+    const form = (block: number) =>
+      Float64Array.from(
+        { length: width },
+        (_, j) => (head.weights[j] ?? 0) + (head.weights[block * width + j] ?? 0),
+      );
+    return {
+      bias: head.bias,
+      weights: float32ToBase64(form(2)),
+      multipleChoiceWeights: float32ToBase64(form(1)),
+    };
+  };
+  const strongHead = fit((r) => r.strong_correct && !r.weak_correct);
   const weakHead = !options.weakHead
     ? null
     : weakWins === 0
-      ? { weights: new Float64Array(width), bias: -30 }
-      : fitLogistic(
-          x,
-          Float64Array.from(rows, (r) => (r.weak_correct && !r.strong_correct ? 1 : 0)),
-          options.c,
-        );
+      ? { bias: -30, weights: float32ToBase64(new Float64Array(width)) }
+      : fit((r) => r.weak_correct && !r.strong_correct);
 
   return {
     format: ROUTER_MODEL_FORMAT,
     score: ROUTER_SCORE_MEANING,
     hashBits: options.hashBits,
-    bigrams: options.bigrams,
+    bigrams: options.maxNgram >= 2,
+    trigrams: options.maxNgram >= 3,
+    splitByForm: options.splitByForm,
     shapeWeight: options.shapeWeight,
     vocabulary: { size: buckets.length, buckets: uint32ToBase64(buckets), idf: float32ToBase64(idf) },
     shape: { features: [...SHAPE_FEATURES], mean, std },
-    heads: {
-      strongWins: { bias: strongHead.bias, weights: float32ToBase64(strongHead.weights) },
-      weakWins: weakHead && { bias: weakHead.bias, weights: float32ToBase64(weakHead.weights) },
-    },
+    heads: { strongWins: strongHead, weakWins: weakHead },
     training: { ...training, c: options.c, minDocumentFrequency: options.minDocumentFrequency },
     calibration: null,
   };

@@ -99,7 +99,7 @@ const GROUP_EXPR: Record<UsageGroup, RawBuilder<string>> = {
   'route-upstream': sql<string>`coalesce(route, '(none)') || ' → ' || coalesce(provider, '(none)') || ':' || coalesce(upstream_model, '(none)')`,
 };
 
-function toDb(r: LedgerRow): RequestsTable {
+export function toDb(r: LedgerRow): RequestsTable {
   return {
     id: r.id,
     time_ms: r.timeMs,

@@ -69,7 +69,9 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Routing', { exact: true }).uncheck();
       await page.getByLabel('Batch API', { exact: true }).check();
       await page.getByLabel('Batch share (0–1)').fill('0.4');
-      expect(page.url()).toContain('batch=1&batchShare=0.4&caching=1h&perDay=10000&prefix=4000&routing=0');
+      await expect
+        .poll(() => page.url())
+        .toContain('batch=1&batchShare=0.4&caching=1h&perDay=10000&prefix=4000&routing=0');
 
       const f = forecast(
         parseWorkload({
@@ -120,7 +122,7 @@ describe.skipIf(!hasChromium)(
       expect(await valueOf(page, 'forecast-final-usd')).toBe(both[0]?.finalUsd);
       await page.getByLabel('Waterfall of option').selectOption('1');
       expect(await valueOf(page, 'forecast-final-usd')).toBe(both[1]?.finalUsd);
-      expect(page.url()).toContain('option=1');
+      await expect.poll(() => page.url()).toContain('option=1');
       await page.getByLabel(/paste a workload file/).fill('traffic: [1, 2');
       expect(await page.getByRole('alert').textContent()).toContain('workload: is not valid YAML');
       await page.getByRole('button', { name: 'Clear the pasted workload' }).click();
@@ -164,7 +166,7 @@ describe.skipIf(!hasChromium)(
       const sim = simulateCache(arrivals, 3600, 20_000, 1);
       await expect.poll(() => valueOf(page, 'caching-simulated-hit-rate')).toBe(sim.hitRate);
       await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0);
-      expect(page.url()).toContain('prefix=6000&rate=3&ttl=1h');
+      await expect.poll(() => page.url()).toContain('prefix=6000&rate=3&ttl=1h');
 
       await page.reload();
       expect(await valueOf(page, 'caching-cost-usd')).toBe(c.usdPerRequest);

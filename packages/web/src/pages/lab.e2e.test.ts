@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)(
       await page.goto(`${app.url}#/quant?size=4096`);
       await page.getByLabel('Distribution').selectOption('student-t');
       await page.getByLabel('Seed (integer)').fill('9');
-      expect(page.url()).toContain('dist=student-t&seed=9&size=4096');
+      await expect.poll(() => page.url()).toContain('dist=student-t&seed=9&size=4096');
       await tableDone(page);
 
       const { sample, calibration, stats } = computeQuantSample({
@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Model').selectOption('llama-3.1-8b');
       await page.getByLabel('GPU', { exact: true }).selectOption('l4');
       await page.getByLabel('Context (tokens)').fill('8192');
-      expect(page.url()).toContain('context=8192&gpu=l4&model=llama-3.1-8b&scenario=edge');
+      await expect.poll(() => page.url()).toContain('context=8192&gpu=l4&model=llama-3.1-8b&scenario=edge');
       const m = must(findCatalogModel('llama-3.1-8b'), 'llama-3.1-8b');
       const advice = adviseQuantization({
         scenario: 'edge',
@@ -205,7 +205,7 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel('Heads (query heads)').fill('6');
       await page.getByLabel('KV heads (GQA groups)').fill('3');
       await page.getByLabel('KV cache dtype').selectOption('fp32');
-      expect(page.url()).toContain('dmodel=24&heads=6&kvdtype=fp32&kvheads=3&tokens=12');
+      await expect.poll(() => page.url()).toContain('dmodel=24&heads=6&kvdtype=fp32&kvheads=3&tokens=12');
       // Running the layer is a deferred render: wait until it has caught up with the inputs.
       const caughtUp = () => page.locator('[data-testid="attn-results"][aria-busy="false"]').waitFor();
       await caughtUp();

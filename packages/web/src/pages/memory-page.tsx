@@ -10,7 +10,7 @@ import {
   type FitResult,
   type MemoryMode,
 } from '@costwise/core';
-import { memo, useDeferredValue, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { memo, startTransition, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { ErrorNote, Num, NumberInput, Select } from '../controls.js';
 import { EChart } from '../echart.js';
 import { formatBytes } from '../format.js';
@@ -27,6 +27,7 @@ import {
   type FetchedModel,
 } from '../model-choice.js';
 import { choiceParam, intParam, type Route } from '../url-state.js';
+import { afterNextPaint } from '../url-writer.js';
 import { fetchHfConfig, parseHfId, type HfConfigResult } from './memory-hf.js';
 
 const MODES = ['inference', 'train-full', 'lora', 'qlora'] as const satisfies readonly MemoryMode[];
@@ -91,50 +92,58 @@ export function computeFit(params: Route['params'], fetched?: FetchedModel) {
   });
 }
 
-/** The fit table; memoised so that typing re-renders it only when its deferred result arrives. */
-const FitTable = memo(function FitTable(props: {
-  readonly fit: FitResult | null;
-  readonly busy: boolean;
-}): ReactNode {
+/** The fit table's rows; memoised so that typing re-renders them only when the deferred result arrives. */
+const FitRows = memo(function FitRows(props: { readonly fit: FitResult | null }): ReactNode {
+  return (
+    <tbody>
+      {props.fit?.options.map((o) => (
+        <tr key={`${o.gpu}-${String(o.gpus)}-${String(o.pp)}`} data-gpu={o.gpu} data-gpus={o.gpus}>
+          <td>{o.fits ? '✓' : '✗'}</td>
+          <td>{o.gpu}</td>
+          <td>{o.gpus}</td>
+          <td>{o.pp > 1 ? `TP${String(o.tp)}×PP${String(o.pp)}` : `TP${String(o.tp)}`}</td>
+          <td data-value={o.perGpuBytes}>{formatBytes(o.perGpuBytes)}</td>
+          <td data-value={o.headroomBytes}>
+            {o.headroomBytes < 0 ? `−${formatBytes(-o.headroomBytes)}` : formatBytes(o.headroomBytes)}
+          </td>
+          <td>{o.maxBatchAtContext} seq</td>
+          <td>{o.maxContextAtBatch.toLocaleString('en-US')}</td>
+          <td data-value={o.hourlyUsd ?? ''}>
+            {o.hourlyUsd === null ? '—' : `$${o.hourlyUsd.toFixed(2)}/h`}
+          </td>
+        </tr>
+      ))}
+    </tbody>
+  );
+});
+
+const FIT_HEAD = (
+  <thead>
+    <tr>
+      <th>fits</th>
+      <th>GPU</th>
+      <th>GPUs</th>
+      <th>layout</th>
+      <th>per GPU</th>
+      <th>headroom</th>
+      <th>max batch</th>
+      <th>max context (tokens)</th>
+      <th>$/hour</th>
+    </tr>
+  </thead>
+);
+
+/** The fit table: marking it busy while its deferred result computes does not re-render its rows. */
+function FitTable(props: { readonly fit: FitResult | null; readonly busy: boolean }): ReactNode {
   return (
     <div className="scroll">
       <table data-testid="fit-table" aria-busy={props.busy}>
-        <thead>
-          <tr>
-            <th>fits</th>
-            <th>GPU</th>
-            <th>GPUs</th>
-            <th>layout</th>
-            <th>per GPU</th>
-            <th>headroom</th>
-            <th>max batch</th>
-            <th>max context (tokens)</th>
-            <th>$/hour</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.fit?.options.map((o) => (
-            <tr key={`${o.gpu}-${String(o.gpus)}-${String(o.pp)}`} data-gpu={o.gpu} data-gpus={o.gpus}>
-              <td>{o.fits ? '✓' : '✗'}</td>
-              <td>{o.gpu}</td>
-              <td>{o.gpus}</td>
-              <td>{o.pp > 1 ? `TP${String(o.tp)}×PP${String(o.pp)}` : `TP${String(o.tp)}`}</td>
-              <td data-value={o.perGpuBytes}>{formatBytes(o.perGpuBytes)}</td>
-              <td data-value={o.headroomBytes}>
-                {o.headroomBytes < 0 ? `−${formatBytes(-o.headroomBytes)}` : formatBytes(o.headroomBytes)}
-              </td>
-              <td>{o.maxBatchAtContext} seq</td>
-              <td>{o.maxContextAtBatch.toLocaleString('en-US')}</td>
-              <td data-value={o.hourlyUsd ?? ''}>
-                {o.hourlyUsd === null ? '—' : `$${o.hourlyUsd.toFixed(2)}/h`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
+        {FIT_HEAD}
+        <FitRows fit={props.fit} />
       </table>
     </div>
   );
-});
+}
 
 /**
  * The model of the `hf` parameter: nothing asked (undefined), its fetched architecture, an error, or
@@ -188,7 +197,17 @@ export function MemoryPage(props: {
     }
   }, [route.params, hf, fetched]);
   // The fit table (every GPU and layout) renders after the plan's numbers, without blocking typing.
-  const fitParams = useDeferredValue(route.params);
+  // It starts after the frame that shows the plan, as a transition, so it delays neither.
+  const [fitParams, setFitParams] = useState(route.params);
+  useEffect(
+    () =>
+      afterNextPaint(window)(() => {
+        startTransition(() => {
+          setFitParams(route.params);
+        });
+      }),
+    [route.params],
+  );
   const fit = useMemo(() => {
     if (hf.state === 'error' || hf.state === 'loading') return null;
     try {

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   boundedInt,
   computeQuantSample,
+  computeQuantTensor,
   OUTLIER_SCALE,
+  quantCalibration,
   quantTable,
   SAMPLE_IN_FEATURES,
   SAMPLE_SIGMA,
@@ -100,5 +102,16 @@ describe('quantTable', () => {
   it('calibration inputs are seeded', () => {
     expect(sampleCalibration(8, 4, 1).inputs).toEqual(sampleCalibration(8, 4, 1).inputs);
     expect(sampleCalibration(8, 4, 1).inputs).toHaveLength(32);
+  });
+
+  it('the page computes the tensor on the keystroke and the calibration later: together they are the sample', () => {
+    const params = { dist: 'laplace', size: '1024', seed: '7' };
+    const whole = computeQuantSample(params);
+    const tensor = computeQuantTensor(params);
+    expect(tensor.sample.values).toEqual(whole.sample.values);
+    expect(tensor.stats).toEqual(whole.stats);
+    // The calibration depends on the seed alone, so the table's first step can make it.
+    expect(quantCalibration(7).inputs).toEqual(whole.calibration.inputs);
+    expect(quantCalibration(8).inputs).not.toEqual(whole.calibration.inputs);
   });
 });

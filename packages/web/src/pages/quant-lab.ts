@@ -191,12 +191,22 @@ export function quantLabInputs(params: Route['params']): QuantLabInputs {
   };
 }
 
-/** The sample of URL parameters: the tensor, its calibration inputs and its statistics (core's accumulateStats). */
-export function computeQuantSample(params: Route['params']) {
+/** The tensor of URL parameters and its statistics (core's accumulateStats), without calibration inputs. */
+export function computeQuantTensor(params: Route['params']) {
   const inputs = quantLabInputs(params);
   const sample = sampleTensor(inputs.distribution, inputs.elements, inputs.seed);
-  const calibration = sampleCalibration(SAMPLE_IN_FEATURES, CALIBRATION_SAMPLES, inputs.seed);
   const acc = newStatsAccumulator();
   accumulateStats(acc, sample.values);
-  return { inputs, sample, calibration, stats: finishStats(acc) };
+  return { inputs, sample, stats: finishStats(acc) };
+}
+
+/** The calibration inputs of a seed (the same for every distribution and size). */
+export function quantCalibration(seed: number): Calibration {
+  return sampleCalibration(SAMPLE_IN_FEATURES, CALIBRATION_SAMPLES, seed);
+}
+
+/** The sample of URL parameters: the tensor, its calibration inputs and its statistics (core's accumulateStats). */
+export function computeQuantSample(params: Route['params']) {
+  const tensor = computeQuantTensor(params);
+  return { ...tensor, calibration: quantCalibration(tensor.inputs.seed) };
 }

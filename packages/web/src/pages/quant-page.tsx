@@ -5,6 +5,7 @@ import {
   LECTURE_DECISION_GUIDE,
   QUANT_SCHEME_IDS,
   type AdviceScenario,
+  type Calibration,
 } from '@costwise/core';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ErrorNote, Num, NumberInput, Select } from '../controls.js';
@@ -14,7 +15,9 @@ import { chosenModel, DEFAULT_GPU, GPU_IDS, GPU_OPTIONS, MODEL_OPTIONS } from '.
 import { choiceParam, type PageProps, type Route } from '../url-state.js';
 import {
   boundedInt,
-  computeQuantSample,
+  CALIBRATION_SAMPLES,
+  computeQuantTensor,
+  quantCalibration,
   SAMPLE_DISTRIBUTION_LABELS,
   SAMPLE_DISTRIBUTIONS,
   SAMPLE_ELEMENTS,
@@ -100,7 +103,7 @@ export function QuantPage(props: PageProps): ReactNode {
 
   const sample = useMemo(() => {
     try {
-      return { ok: true as const, ...computeQuantSample({ ...p }) };
+      return { ok: true as const, ...computeQuantTensor({ ...p }) };
     } catch (error) {
       return { ok: false as const, error };
     }
@@ -108,9 +111,12 @@ export function QuantPage(props: PageProps): ReactNode {
   }, [p.dist, p.size, p.seed]);
   const steps = useMemo<Step<RowResult>[]>(() => {
     if (!sample.ok) return [];
+    // The calibration inputs only feed the table: made by its first step, not on the keystroke.
+    let calibration: Calibration | undefined;
     return QUANT_SCHEME_IDS.map((id) => () => {
       try {
-        return { ok: true, row: schemeRow(id, sample.sample, sample.calibration) };
+        calibration ??= quantCalibration(sample.inputs.seed);
+        return { ok: true, row: schemeRow(id, sample.sample, calibration) };
       } catch (error) {
         return { ok: false, error };
       }
@@ -277,8 +283,7 @@ export function QuantPage(props: PageProps): ReactNode {
               text={sample.stats.absMax.toFixed(4)}
             />
             , mean |w| {sample.stats.absMean.toFixed(4)} (weight units). GPTQ and AWQ use{' '}
-            {sample.calibration.samples} seeded calibration inputs; “output error” is ‖XWᵀ − XŴᵀ‖ / ‖XWᵀ‖ on
-            them.
+            {CALIBRATION_SAMPLES} seeded calibration inputs; “output error” is ‖XWᵀ − XŴᵀ‖ / ‖XWᵀ‖ on them.
           </p>
           <div className="scroll">
             <table data-testid="quant-table" aria-busy={!table.done}>
