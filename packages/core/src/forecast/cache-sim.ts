@@ -29,6 +29,7 @@ export function cacheHitRate(arrivals: ArrivalProcess, ttlSeconds: number): numb
       const d = arrivals.intervalSeconds;
       const j = arrivals.jitterSeconds ?? 0;
       if (!(d > 0)) throw invalidInput('intervalSeconds', 'must be positive');
+      checkJitter(j, d);
       if (j === 0) return d < ttlSeconds ? 1 : 0;
       // gap = d + j(U1 − U2), U1 − U2 triangular on [−1, 1]
       const x = (ttlSeconds - d) / j;
@@ -46,11 +47,22 @@ export function cacheHitRate(arrivals: ArrivalProcess, ttlSeconds: number): numb
   }
 }
 
+/** Jitter ±j around an interval d: 0 ≤ j ≤ d, or a gap between requests could be negative. */
+function checkJitter(jitterSeconds: number, intervalSeconds: number): void {
+  if (!(jitterSeconds >= 0 && jitterSeconds <= intervalSeconds)) {
+    throw invalidInput(
+      'jitterSeconds',
+      `must be between 0 and intervalSeconds (${intervalSeconds}): a gap between requests cannot be negative`,
+    );
+  }
+}
+
 export { seededRandom } from '../random.js';
 
 /** Arrival times of `requests` requests drawn from the process. */
 export function sampleArrivals(arrivals: ArrivalProcess, requests: number, seed = 1): number[] {
   if (arrivals.kind === 'trace') return [...arrivals.timestampsSeconds].sort((a, b) => a - b);
+  if (arrivals.kind === 'periodic') checkJitter(arrivals.jitterSeconds ?? 0, arrivals.intervalSeconds);
   const rnd = seededRandom(seed);
   const out: number[] = [];
   let t = 0;

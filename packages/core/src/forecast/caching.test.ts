@@ -72,6 +72,14 @@ describe('cached traffic cost', () => {
     expect(100 * c.uncachedUsdPerRequest).toBeCloseTo(3, 9);
   });
 
+  it('rejects a TTL the provider does not offer and jitter larger than the interval, naming the field', () => {
+    const poisson = { kind: 'poisson', requestsPerSecond: 1 } as const;
+    expect(() => cachedTrafficCost(sonnet, anthropic, prompt, poisson, '2h')).toThrow(/ttl: .*5m, 1h/);
+    const periodic = { kind: 'periodic', intervalSeconds: 60, jitterSeconds: 90 } as const;
+    expect(() => cacheHitRate(periodic, 300)).toThrow(/jitterSeconds: must be between 0 and intervalSeconds/);
+    expect(() => simulateCache(periodic, 300, 100)).toThrow(/jitterSeconds/);
+  });
+
   it('sparse traffic (one request every 20 minutes) favours the 1-hour TTL; dense traffic the 5-minute one', () => {
     const sparse = compareTtls(sonnet, anthropic, prompt, { kind: 'poisson', requestsPerSecond: 1 / 1200 });
     expect(sparse[0]?.ttl).toBe('1h');

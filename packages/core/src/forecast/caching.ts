@@ -1,3 +1,4 @@
+import { invalidInput } from '../errors.js';
 import { requestCost } from '../pricing/cost.js';
 import type { ResolvedPrice } from '../pricing/prices.js';
 import { ZERO_USAGE, type CanonicalUsage } from '../pricing/usage.js';
@@ -31,7 +32,10 @@ export function cachedTrafficCost(
 ): CachedTrafficCost {
   const ttlSeconds = policy.ttls[ttl];
   if (ttlSeconds === undefined)
-    throw new Error(`unknown TTL ${ttl}; the provider offers ${Object.keys(policy.ttls).join(', ')}`);
+    throw invalidInput(
+      'ttl',
+      `is ${ttl}, which this provider does not offer; use one of ${Object.keys(policy.ttls).join(', ')}`,
+    );
   const cached = cacheableTokens(policy, prompt.prefixTokens);
   const input = prompt.prefixTokens + prompt.dynamicTokens;
   const base: CanonicalUsage = { ...ZERO_USAGE, inputTokens: input, outputTokens: prompt.outputTokens };

@@ -556,7 +556,7 @@ function layerScheme(id: 'gptq-4bit' | 'awq-4bit'): QuantScheme {
     encodeChunk() {
       throw invalidInput(
         'scheme',
-        `${id} quantizes a whole layer with calibration inputs: use quantizeLayer`,
+        `${id} quantizes a whole layer with calibration inputs: use quantizeLayerGptq or quantizeLayerAwq`,
       );
     },
   };
