@@ -1,4 +1,7 @@
 import { requestCost, USAGE_NORMALIZERS, ZERO_USAGE, type CanonicalUsage } from '@costwise/core';
+import { ServerResponse } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { DENY_MESSAGES, worstCaseNanoUsd, type KeyPolicy, type Reservation } from '../budgets/index.js';
 import { responseCacheKey, type CachedResponse } from '../cache/index.js';
@@ -462,7 +465,7 @@ async function forward(
       if (failures.length > 0) s.reason = `${failures.join('; ')}; answered by ${routed.config.name}`;
       g.affinity.used(plan.conversation, routed.config.name);
     }
-    if (a.kind === 'stream') return streamResponse(g, s, routed, body, a.res, a.upstreamStart, a.first);
+    if (a.kind === 'stream') return streamResponse(g, c, s, routed, body, a.res, a.upstreamStart, a.first);
     return jsonResponse(g, s, routed, adapter, a.upstreamJson, a.upstreamMs, (entry) => {
       onAnswer?.(entry, responseCacheKey(s.client, id, native));
     });
@@ -704,6 +707,7 @@ async function respond(
 
 function streamResponse(
   g: GatewayContext,
+  c: Context,
   s: RequestState,
   routed: RoutedModel,
   clientBody: Readonly<Record<string, unknown>>,
@@ -779,89 +783,141 @@ function streamResponse(
     return `: costwise-cost-usd=${costHeader(priced.costNanoUsd)}\n\n`;
   };
 
+  /** The next text for the client and whether it ends the stream; null once the client has gone. */
+  const produce = async (): Promise<{ readonly text: string; readonly done: boolean } | null> => {
+    if (finished) return null;
+    const fail = async (
+      sent: string,
+      message: string,
+    ): Promise<{ readonly text: string; readonly done: boolean } | null> => {
+      // the client closed the stream (cancel aborted the upstream read): its row is already written
+      if (finished) return null;
+      g.metrics.errors.inc({ type: 'upstream_stream' });
+      const comment = await finish(502, upstreamError ?? message);
+      // the client already got the upstream's error event, translated: no second one
+      const tail =
+        upstreamError === null
+          ? formatSse(clientShape.streamError(message))
+          : heldError.map(formatSse).join('');
+      return { text: sent + comment + tail, done: true };
+    };
+    let events: readonly SseEvent[];
+    let ended = false;
+    if (pending !== null) {
+      events = pending;
+      pending = null;
+    } else {
+      let chunk: IteratorResult<string>;
+      try {
+        chunk = await res.chunks.next();
+      } catch (error) {
+        return fail('', `upstream stream broke: ${(error as Error).message}`);
+      }
+      ended = chunk.done === true;
+      events = chunk.done === true ? parser.end() : parser.push(chunk.value);
+    }
+    let text = '';
+    for (const e of events) {
+      keepUsage(e);
+      if (nativeShape.isTerminal(e)) {
+        // this read's output, the closing events and the cost comment go out as one write
+        if (text !== '' && ttftMs === null) ttftMs = g.clock() - s.startMs;
+        const closing = translator.end();
+        const comment = await finish(200, null);
+        const last = closing[closing.length - 1];
+        text += closing.slice(0, -1).map(formatSse).join('') + comment + (last ? formatSse(last) : '');
+        // read the upstream to its end so that its keep-alive connection is reused
+        void (async () => {
+          try {
+            while ((await res.chunks.next()).done !== true);
+          } catch {
+            // the upstream closed: nothing left to read
+          }
+        })();
+        return { text, done: true };
+      }
+      const errorMessage = nativeShape.streamErrorMessage(e);
+      if (errorMessage !== null) {
+        // held back so that the cost comment comes before the stream's last event
+        upstreamError ??= errorMessage;
+        heldError = [...heldError, ...translator.push(e)];
+        continue;
+      }
+      for (const t of translator.push(e)) text += formatSse(t);
+    }
+    if (text !== '' && ttftMs === null) ttftMs = g.clock() - s.startMs;
+    if (ended) return fail(text, 'upstream stream ended before its last event');
+    return { text, done: false };
+  };
+  const cancel = async (): Promise<void> => {
+    res.abort();
+    if (!finished) await finish(499, 'client closed the stream');
+  };
+  const headers = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...baseHeaders(s, 'pending'),
+  };
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  if (outgoing instanceof ServerResponse) {
+    void writeToNode(g, s, outgoing, headers, produce, cancel);
+    return RESPONSE_ALREADY_SENT;
+  }
+  // in process (app.request()): a web stream
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (finished) return;
-      const send = (events: readonly SseEvent[]): void => {
-        if (events.length === 0) return;
-        if (ttftMs === null) ttftMs = g.clock() - s.startMs;
-        controller.enqueue(encoder.encode(events.map(formatSse).join('')));
-      };
-      const fail = async (message: string): Promise<void> => {
-        // the client closed the stream (cancel aborted the upstream read): its row is already written
-        if (finished) return;
-        g.metrics.errors.inc({ type: 'upstream_stream' });
-        const comment = await finish(502, upstreamError ?? message);
-        // the client already got the upstream's error event, translated: no second one
-        const tail =
-          upstreamError === null
-            ? formatSse(clientShape.streamError(message))
-            : heldError.map(formatSse).join('');
-        controller.enqueue(encoder.encode(comment + tail));
-        controller.close();
-      };
-      let events: readonly SseEvent[];
-      let ended = false;
-      if (pending !== null) {
-        events = pending;
-        pending = null;
-      } else {
-        let chunk: IteratorResult<string>;
-        try {
-          chunk = await res.chunks.next();
-        } catch (error) {
-          return fail(`upstream stream broke: ${(error as Error).message}`);
-        }
-        ended = chunk.done === true;
-        events = chunk.done === true ? parser.end() : parser.push(chunk.value);
-      }
-      const out: SseEvent[] = [];
-      for (const e of events) {
-        keepUsage(e);
-        if (nativeShape.isTerminal(e)) {
-          send(out);
-          const closing = translator.end();
-          const comment = await finish(200, null);
-          const last = closing[closing.length - 1];
-          controller.enqueue(
-            encoder.encode(
-              closing.slice(0, -1).map(formatSse).join('') + comment + (last ? formatSse(last) : ''),
-            ),
-          );
-          controller.close();
-          // read the upstream to its end so that its keep-alive connection is reused
-          void (async () => {
-            try {
-              while ((await res.chunks.next()).done !== true);
-            } catch {
-              // the upstream closed: nothing left to read
-            }
-          })();
-          return;
-        }
-        const errorMessage = nativeShape.streamErrorMessage(e);
-        if (errorMessage !== null) {
-          // held back so that the cost comment comes before the stream's last event
-          upstreamError ??= errorMessage;
-          heldError = [...heldError, ...translator.push(e)];
-          continue;
-        }
-        out.push(...translator.push(e));
-      }
-      send(out);
-      if (ended) return fail('upstream stream ended before its last event');
+      const next = await produce();
+      if (next === null) return;
+      if (next.text !== '') controller.enqueue(encoder.encode(next.text));
+      if (next.done) controller.close();
     },
-    async cancel() {
-      res.abort();
-      if (!finished) await finish(499, 'client closed the stream');
-    },
+    cancel,
   });
-  return new Response(stream, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      ...baseHeaders(s, 'pending'),
-    },
+  return new Response(stream, { status: 200, headers });
+}
+
+/**
+ * Writes a stream straight to Node's response under @hono/node-server, without web-stream plumbing:
+ * the header goes out with the first text, and the stream's last text with the chunked terminator.
+ */
+async function writeToNode(
+  g: GatewayContext,
+  s: RequestState,
+  out: ServerResponse,
+  headers: Readonly<Record<string, string>>,
+  produce: () => Promise<{ readonly text: string; readonly done: boolean } | null>,
+  cancel: () => Promise<void>,
+): Promise<void> {
+  let ended = false;
+  out.once('close', () => {
+    if (!ended) void cancel();
   });
+  out.writeHead(200, headers);
+  try {
+    for (;;) {
+      const next = await produce();
+      if (next === null || out.destroyed) return;
+      // write, then end, in one tick: one socket write, and chunked like any other stream
+      if (next.text === '' && !out.headersSent) out.flushHeaders();
+      const drained = next.text === '' || out.write(next.text);
+      if (next.done) {
+        ended = true;
+        out.end();
+        return;
+      }
+      if (!drained)
+        await new Promise<void>((resolve) => {
+          const go = (): void => {
+            out.off('drain', go);
+            out.off('close', go);
+            resolve();
+          };
+          out.on('drain', go);
+          out.on('close', go);
+        });
+    }
+  } catch (error) {
+    g.logger.error({ requestId: s.id, err: (error as Error).message }, 'stream to client failed');
+    out.destroy();
+  }
 }
