@@ -263,10 +263,12 @@ describe.skipIf(!hasChromium)(
         'Heads: 5 does not divide d_model 24; choose a divisor of 24',
       );
       await page.getByLabel('Heads (query heads)').fill('6');
+      // the attention lab is a deferred render: its alert goes once it has caught up
+      await expect.poll(() => page.getByRole('alert').count()).toBe(0);
       await page.getByLabel('Top-k (experts per token)').fill('9');
       expect(await page.getByRole('alert').textContent()).toContain('Top-k: "9" is not allowed');
       await page.getByLabel('Top-k (experts per token)').fill('2');
-      expect(await page.getByRole('alert').count()).toBe(0);
+      await expect.poll(() => page.getByRole('alert').count()).toBe(0);
 
       await page.setViewportSize({ width: 390, height: 844 });
       await expectNoSidewaysScroll(page);
