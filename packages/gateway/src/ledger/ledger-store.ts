@@ -28,8 +28,10 @@ export interface UsageQuery {
 export interface UsageRow {
   readonly group: string;
   readonly requests: number;
+  /** All input tokens, cached ones included (the canonical usage record): cacheRead/WriteTokens are part of it. */
   readonly inputTokens: number;
   readonly cacheReadTokens: number;
+  /** 5-minute and 1-hour cache writes together. */
   readonly cacheWriteTokens: number;
   readonly outputTokens: number;
   /** Sum of the known costs (exact: summed as integer nano-dollars). */
