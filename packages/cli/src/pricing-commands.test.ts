@@ -109,6 +109,10 @@ describe('costwise cost', () => {
       /--batch: deepseek has no batch discount/,
     ],
     [['cost', 'self:unknown', '--usage', '{"inputTokens":1}'], /no price for self:unknown/],
+    [
+      ['breakeven', '--api-usd-per-mtok', '3', '--self-host-usd-per-mtok', '1', '--amortize-months', '0'],
+      /--amortize-months: must be a positive number of months/,
+    ],
   ])('bad input exits 2: %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

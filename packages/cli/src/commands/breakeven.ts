@@ -131,10 +131,12 @@ export async function breakevenCommand(f: BreakEvenFlags, io: CliIo): Promise<nu
       'give the self-hosted cost per million tokens (GPU $/hour ÷ tokens per hour at your utilization), or derive it with --model M --gpu G',
     );
   }
+  const amortizeMonths = parseNonNegative('--amortize-months', f.amortizeMonths) ?? 36;
+  if (amortizeMonths === 0) throw invalidInput('--amortize-months', 'must be a positive number of months');
   const fixed = fixedMonthlyUsd({
     opsUsdPerMonth: parseNonNegative('--ops-usd-per-month', f.opsUsdPerMonth) ?? 0,
     upfrontUsd: parseNonNegative('--upfront-usd', f.upfrontUsd) ?? 0,
-    amortizeMonths: parseNonNegative('--amortize-months', f.amortizeMonths) ?? 36,
+    amortizeMonths,
   });
   const r = breakEven({
     apiUsdPerMTok: api,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakEven } from './breakeven.js';
+import { blendedUsdPerMTok, breakEven, fixedMonthlyUsd } from './breakeven.js';
 import { HOURS_PER_MONTH } from './month.js';
 
 describe('breakEven', () => {
@@ -56,5 +56,10 @@ describe('breakEven', () => {
         selfHostMinimumUsdPerMonth: -1,
       }),
     ).toThrow(/selfHostMinimumUsdPerMonth/);
+  });
+
+  it('names its own fields, not a CLI flag', () => {
+    expect(() => fixedMonthlyUsd({ upfrontUsd: 1000, amortizeMonths: 0 })).toThrow(/^amortizeMonths/);
+    expect(() => blendedUsdPerMTok(1, 2, 1.5)).toThrow(/^outputShare/);
   });
 });

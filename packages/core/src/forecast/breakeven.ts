@@ -45,7 +45,7 @@ export function fixedMonthlyUsd(p: {
   readonly amortizeMonths?: number;
 }): number {
   const months = p.amortizeMonths ?? 36;
-  if (!(months > 0)) throw invalidInput('--amortize-months', 'must be a positive number of months');
+  if (!(months > 0)) throw invalidInput('amortizeMonths', 'must be a positive number of months');
   return (p.opsUsdPerMonth ?? 0) + (p.upfrontUsd ?? 0) / months;
 }
 
@@ -108,7 +108,6 @@ export function breakEven(i: BreakEvenInput): BreakEven {
 
 /** A blended price per million tokens for a workload that is `outputShare` output tokens. */
 export function blendedUsdPerMTok(inputMtok: number, outputMtok: number, outputShare: number): number {
-  if (!(outputShare >= 0 && outputShare <= 1))
-    throw invalidInput('--output-share', 'must be between 0 and 1');
+  if (!(outputShare >= 0 && outputShare <= 1)) throw invalidInput('outputShare', 'must be between 0 and 1');
   return inputMtok * (1 - outputShare) + outputMtok * outputShare;
 }
