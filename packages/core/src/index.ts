@@ -1,6 +1,7 @@
 export * from './arch/index.js';
 export * from './catalog/index.js';
 export * from './errors.js';
+export { seededRandom } from './random.js';
 export * from './mechanisms/index.js';
 export * from './memory/index.js';
 export * from './lecture/index.js';

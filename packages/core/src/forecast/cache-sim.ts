@@ -57,8 +57,6 @@ function checkJitter(jitterSeconds: number, intervalSeconds: number): void {
   }
 }
 
-export { seededRandom } from '../random.js';
-
 /** Arrival times of `requests` requests drawn from the process. */
 export function sampleArrivals(arrivals: ArrivalProcess, requests: number, seed = 1): number[] {
   if (arrivals.kind === 'trace') return [...arrivals.timestampsSeconds].sort((a, b) => a - b);

@@ -1,14 +1,7 @@
 export { blendedUsdPerMTok, breakEven, fixedMonthlyUsd } from './breakeven.js';
 export { DAYS_PER_MONTH, HOURS_PER_MONTH } from './month.js';
 export type { BreakEven, BreakEvenInput, BreakEvenPoint } from './breakeven.js';
-export {
-  cacheableTokens,
-  cacheHitRate,
-  CACHE_POLICIES,
-  sampleArrivals,
-  seededRandom,
-  simulateCache,
-} from './cache-sim.js';
+export { cacheableTokens, cacheHitRate, CACHE_POLICIES, sampleArrivals, simulateCache } from './cache-sim.js';
 export type { ArrivalProcess, CachePolicy, SimulatedCache } from './cache-sim.js';
 export { cachedTrafficCost, compareTtls } from './caching.js';
 export type { PromptShape } from './caching.js';
