@@ -3,9 +3,12 @@
 // SQLite, auth and metrics on), and this load generator. Load is open-loop at a constant rate: request i
 // is due at t0 + i / rate whatever happened before, and its latency counts from when it was due
 // (no coordinated omission). Reports p50/p99 direct, through the gateway, and the difference, for
-// non-streaming and streaming requests, and the gateway's RSS at the end.
+// non-streaming and streaming requests, and the gateway's RSS at the end; and, per run, the gateway's CPU
+// per request, its event-loop delay and GC pauses (perf_hooks, reported by the child on SIGUSR2), the
+// load generator's own CPU and the CPU the hypervisor stole. --pacing spin keeps the generator busy-waiting
+// between requests (how it worked until 2026-11-27: it took a whole core of the two).
 //
-//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features]
+//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features] [--pacing timer|spin]
 //                                  [--gateway-node-flags "--max-semi-space-size=64"]
 //   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
 //   node scripts/bench-gateway.mjs gateway UPSTREAM DB [features]  (child: gateway; prints {"port"})
@@ -23,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '../packages/core/src/pricing/__fixtures__/usage');
 export const BENCH_KEY = 'sk-bench-0123456789';
+/** How the load generator waits between requests: 'timer' (sleeps) or 'spin' (setImmediate, a busy core). */
+let PACING = 'timer';
 
 function fixture(id) {
   return JSON.parse(readFileSync(join(FIXTURES, `${id}.json`), 'utf8'));
@@ -109,6 +114,31 @@ async function serveGateway(upstream, db, features) {
       : {}),
   });
   console.log(JSON.stringify({ benchPort: running.port }));
+  // SIGUSR2: print and reset the gateway's event-loop delay and GC pauses since the last report
+  const { monitorEventLoopDelay, PerformanceObserver } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  // node:perf_hooks constants.NODE_PERFORMANCE_GC_*: 1 minor (scavenge), 2 major, 4 incremental marking, 8 weak callbacks
+  const KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+  let gc = { count: 0, totalMs: 0, maxMs: 0, byKind: {} };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+      const kind = KINDS[e.detail?.kind] ?? String(e.detail?.kind);
+      const k = (gc.byKind[kind] ??= { count: 0, maxMs: 0 });
+      k.count += 1;
+      k.maxMs = Math.round(Math.max(k.maxMs, e.duration) * 10) / 10;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  process.on('SIGUSR2', () => {
+    const ms = (ns) => Math.round(ns / 1e4) / 100;
+    const loopStats = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) };
+    console.log(JSON.stringify({ benchStats: { loop: loopStats, gc } }));
+    loop.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0, byKind: {} };
+  });
   const stop = async () => {
     await running.stop();
     process.exit(0);
@@ -124,10 +154,27 @@ export function child(args, nodeFlags = []) {
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    let resolved = false;
+    const waiters = [];
     proc.stdout.on('data', (d) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"benchPort"'));
-      if (line) resolve({ proc, port: JSON.parse(line).benchPort });
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('{"benchStats"')) waiters.shift()?.(JSON.parse(line).benchStats);
+        // anything else a child prints (say under --gateway-node-flags --trace-gc) goes to stderr
+        else if (!line.startsWith('{"benchPort"')) process.stderr.write(`${line}\n`);
+        else if (!resolved && line.startsWith('{"benchPort"')) {
+          resolved = true;
+          /** The gateway child's event-loop delay and GC pauses since the last call. */
+          const stats = () =>
+            new Promise((r) => {
+              waiters.push(r);
+              proc.kill('SIGUSR2');
+            });
+          resolve({ proc, port: JSON.parse(line).benchPort, stats });
+        }
+      }
     });
     proc.on('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)));
   });
@@ -163,17 +210,19 @@ function once(agent, port, path, body) {
         res.on('end', () => resolve(res.statusCode));
       },
     );
-    req.on('error', () => resolve(0));
+    req.on('error', (error) => resolve(error.code ?? 'connection error'));
     req.end(body);
   });
 }
 
 /** Open-loop constant-rate load; latency from each request's due time to its last byte. */
-async function load(port, path, body, rate, seconds) {
+export async function load(port, path, body, rate, seconds, pacing = PACING) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const total = Math.round(rate * seconds);
   const lat = new Float64Array(total);
   let errors = 0;
+  let failed = 0;
+  const statuses = {};
   let sent = 0;
   const pending = [];
   const t0 = performance.now() + 50;
@@ -186,12 +235,22 @@ async function load(port, path, body, rate, seconds) {
         pending.push(
           once(agent, port, path, typeof body === 'function' ? body(i) : body).then((status) => {
             lat[i] = performance.now() - due;
-            if (status !== 200) errors++;
+            if (status !== 200) {
+              errors++;
+              if (typeof status === 'string') failed++;
+              statuses[status] = (statuses[status] ?? 0) + 1;
+            }
           }),
         );
       }
-      if (sent < total) setImmediate(tick);
-      else resolve();
+      if (sent >= total) return resolve();
+      if (pacing === 'spin') return setImmediate(tick);
+      // sleep until the next request is due: a generator that spins takes a whole core from the two
+      // that the gateway and the upstream share. Timers fire up to ~1 ms late; a request's latency
+      // still counts from when it was due, so lateness shows in direct and gateway runs alike.
+      const wait = t0 + (sent * 1000) / rate - performance.now();
+      if (wait <= 0) setImmediate(tick);
+      else setTimeout(tick, wait);
     };
     setImmediate(tick);
   });
@@ -199,13 +258,19 @@ async function load(port, path, body, rate, seconds) {
   agent.destroy();
   const sorted = Array.from(lat).sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { requests: total, errors, p50: q(0.5), p99: q(0.99) };
+  return { requests: total, errors, failed, statuses, p50: q(0.5), p99: q(0.99), latenciesMs: lat };
 }
 
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc; clock ticks of 10 ms). */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time the hypervisor gave to other guests (steal, all CPUs), in milliseconds (Linux /proc/stat). */
+function stealMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return Number(fields[8] ?? 0) * 10;
 }
 
 function rssMiB(pid) {
@@ -222,6 +287,9 @@ async function main(argv) {
   const seconds = flag('--seconds', 20);
   const soak = flag('--soak', 0);
   const features = argv.includes('--features');
+  const pacingAt = argv.indexOf('--pacing');
+  if (pacingAt >= 0) PACING = argv[pacingAt + 1];
+  if (PACING !== 'timer' && PACING !== 'spin') throw new Error('--pacing must be timer or spin');
   // e.g. --gateway-node-flags "--max-semi-space-size=64" to try V8 heap settings on the gateway alone
   const flagsAt = argv.indexOf('--gateway-node-flags');
   const nodeFlags = flagsAt >= 0 ? (argv[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];
@@ -282,18 +350,38 @@ async function main(argv) {
       ['streaming', STREAM_BODY],
     ]) {
       const direct = await load(upstream.port, '/v1/chat/completions', body, rate, seconds);
+      await gateway.stats();
       const cpuBefore = cpuMs(gateway.proc.pid);
+      const generatorBefore = process.cpuUsage();
+      const stealBefore = stealMs();
       const via = await load(gateway.port, '/v1/chat/completions', body, rate, seconds);
       const cpuPerRequest = (cpuMs(gateway.proc.pid) - cpuBefore) / via.requests;
+      const generator = process.cpuUsage(generatorBefore);
+      const generatorPerRequest = (generator.user + generator.system) / 1000 / via.requests;
+      const inside = await gateway.stats();
+      const steal = stealMs() - stealBefore;
       results.push({ label, direct, via });
       console.log(
         `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors} | gateway CPU ${cpuPerRequest.toFixed(3)} ms/request`,
       );
+      console.log(
+        `${''.padEnd(14)} gateway event-loop delay p50 ${inside.loop.p50Ms} ms p99 ${inside.loop.p99Ms} ms max ${inside.loop.maxMs} ms | GC ${inside.gc.count} pauses, ${inside.gc.totalMs.toFixed(0)} ms in all, longest ${inside.gc.maxMs.toFixed(1)} ms (${Object.entries(
+          inside.gc.byKind,
+        )
+          .map(([k, v]) => `${k} ${v.count}, longest ${v.maxMs} ms`)
+          .join(
+            '; ',
+          )}) | load generator CPU ${generatorPerRequest.toFixed(3)} ms/request (${PACING} pacing) | CPU stolen by the hypervisor ${steal} ms`,
+      );
     }
     if (soak > 0) {
+      await gateway.stats();
+      const stealBefore = stealMs();
       const r = await load(gateway.port, '/v1/chat/completions', BODY, rate, soak);
+      const inside = await gateway.stats();
+      const steal = stealMs() - stealBefore;
       console.log(
-        `soak ${soak} s through the gateway: p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms errors ${r.errors}`,
+        `soak ${soak} s through the gateway: p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms errors ${r.errors} (${r.failed} failed connections; by status or error code: ${JSON.stringify(r.statuses)}) | event-loop delay p99 ${inside.loop.p99Ms} ms max ${inside.loop.maxMs} ms | GC ${inside.gc.count} pauses, longest ${inside.gc.maxMs.toFixed(1)} ms | CPU stolen by the hypervisor ${steal} ms`,
       );
     }
     console.log(

@@ -75,7 +75,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 /** Opens the ledger, resolves providers, models and prices, and builds the HTTP app. */
 export async function createGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const logger = opts.logger ?? createLogger(config.logging.level);
-  const store = opts.store ?? (await openLedgerStore(config.storage.url, opts.cwd ?? process.cwd()));
+  const store =
+    opts.store ??
+    (await openLedgerStore(config.storage.url, opts.cwd ?? process.cwd(), {
+      onWarning: (message) => {
+        logger.warn(message);
+      },
+    }));
   const metrics = new GatewayMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
   const writer = new LedgerWriter(store, config.storage.batchRows, (error, rows) => {
     logger.error({ err: (error as Error).message, rows }, 'ledger batch failed');
@@ -100,6 +106,9 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
                 : resolve(opts.cwd ?? process.cwd(), cacheConfig.path),
               cacheConfig.maxEntries,
               now,
+              (message) => {
+                logger.warn(message);
+              },
             )
           : new MemoryResponseCache(cacheConfig.maxEntries, now);
   const context: GatewayContext = {

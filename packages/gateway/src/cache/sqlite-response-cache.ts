@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { startWalCheckpointer, type WalCheckpointer } from '../sqlite/wal-checkpointer.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 
 /** Sets between sweeps of expired entries (and of the oldest ones beyond maxEntries). */
@@ -14,6 +15,7 @@ const SWEEP_EVERY_SETS = 256;
 export class SqliteResponseCache implements ResponseCache {
   readonly kind = 'sqlite';
   private setsSinceSweep = 0;
+  private checkpointer: WalCheckpointer | null = null;
   private readonly getStmt: Database.Statement<[string], { value: string; until_ms: number }>;
   private readonly setStmt: Database.Statement<[string, string, number]>;
   private readonly deleteStmt: Database.Statement<[string]>;
@@ -30,17 +32,29 @@ export class SqliteResponseCache implements ResponseCache {
     this.deleteStmt = db.prepare('delete from costwise_response_cache where key = ?');
   }
 
-  /** Opens (and creates) the cache file; `:memory:` for a private in-memory one. */
-  static open(path: string, maxEntries: number, clock: () => number = Date.now): SqliteResponseCache {
+  /**
+   * Opens (and creates) the cache file; `:memory:` for a private in-memory one. synchronous=NORMAL (no
+   * fsync per set: a power loss may drop the last entries, which are only misses again) and checkpoints
+   * in a worker thread, as the ledger does.
+   */
+  static open(
+    path: string,
+    maxEntries: number,
+    clock: () => number = Date.now,
+    onWarning: (message: string) => void = () => undefined,
+  ): SqliteResponseCache {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 2000');
     db.exec(
       'create table if not exists costwise_response_cache (key text primary key, value text not null, until_ms integer not null); ' +
         'create index if not exists costwise_response_cache_until on costwise_response_cache (until_ms)',
     );
-    return new SqliteResponseCache(db, maxEntries, clock);
+    const cache = new SqliteResponseCache(db, maxEntries, clock);
+    if (path !== ':memory:') cache.checkpointer = startWalCheckpointer(db, path, onWarning);
+    return cache;
   }
 
   get(key: string): Promise<CachedResponse | null> {
@@ -72,8 +86,8 @@ export class SqliteResponseCache implements ResponseCache {
         .run(n - this.maxEntries);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
-    return Promise.resolve();
   }
 }

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyLedgerStore, toDb, type LedgerDatabase } from './_kysely-ledger-store.js';
 import type { LedgerRow } from './ledger-row.js';
 import type { LedgerStore } from './ledger-store.js';
+import { startWalCheckpointer, type WalCheckpointer } from '../sqlite/wal-checkpointer.js';
 
 /**
  * The SQLite store writes ledger rows through one prepared statement inside a better-sqlite3
@@ -15,9 +16,15 @@ import type { LedgerStore } from './ledger-store.js';
  */
 class SqliteLedgerStore extends KyselyLedgerStore {
   private insertRows: ((rows: readonly LedgerRow[]) => void) | undefined;
+  checkpointer: WalCheckpointer | null = null;
 
   constructor(private readonly database: Database.Database) {
     super('sqlite', new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database }) }));
+  }
+
+  override async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    await super.close();
   }
 
   override insert(rows: readonly LedgerRow[]): Promise<void> {
@@ -42,12 +49,21 @@ class SqliteLedgerStore extends KyselyLedgerStore {
   }
 }
 
+export interface SqliteLedgerOptions {
+  /** Told when the background WAL checkpointer fails (the gateway logs it). */
+  readonly onWarning?: (message: string) => void;
+}
+
 /**
  * The ledger in a SQLite file (`:memory:` for tests). WAL with synchronous=NORMAL: a committed
  * transaction survives a crash of the process (kill -9); only a power loss may drop the last commits.
+ * Checkpoints run in a worker thread (`startWalCheckpointer`), not on the thread that answers requests.
  * @see https://www.sqlite.org/wal.html
  */
-export async function openSqliteLedgerStore(path: string): Promise<LedgerStore> {
+export async function openSqliteLedgerStore(
+  path: string,
+  options: SqliteLedgerOptions = {},
+): Promise<LedgerStore> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
@@ -55,5 +71,7 @@ export async function openSqliteLedgerStore(path: string): Promise<LedgerStore> 
   database.pragma('busy_timeout = 5000');
   const store = new SqliteLedgerStore(database);
   await store.migrate();
+  if (path !== ':memory:')
+    store.checkpointer = startWalCheckpointer(database, path, options.onWarning ?? (() => undefined));
   return store;
 }

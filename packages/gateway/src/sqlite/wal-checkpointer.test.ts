@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWalCheckpointer } from './wal-checkpointer.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function openWal(): { db: Database.Database; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'costwise-wal-'));
+  dirs.push(dir);
+  const path = join(dir, 'x.db');
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('create table t (id integer primary key, v text not null)');
+  return { db, path };
+}
+
+const until = async (ok: () => boolean, ms: number): Promise<boolean> => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return ok();
+};
+
+describe('startWalCheckpointer', () => {
+  it('turns off the committing connection’s checkpoints and checkpoints from its worker', async () => {
+    const { db, path } = openWal();
+    const warnings: string[] = [];
+    const checkpointer = startWalCheckpointer(db, path, (m) => warnings.push(m), 50);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const sizeBefore = statSync(path).size;
+    const insert = db.prepare('insert into t (v) values (?)');
+    // 1,500 commits of one page each: SQLite's own checkpoint would have run at 1,000 WAL pages
+    for (let i = 0; i < 1500; i++) insert.run('x'.repeat(200));
+    // the database file grows only when a checkpoint copies the WAL into it (the rows fill ~75 pages)
+    const walPages = statSync(`${path}-wal`).size / 4096;
+    expect(walPages).toBeGreaterThan(1000);
+    expect(await until(() => statSync(path).size > sizeBefore + 50 * 4096, 5000)).toBe(true);
+    await checkpointer.stop();
+    expect(warnings).toEqual([]);
+    // every row is there, read through a fresh connection
+    db.close();
+    const again = new Database(path, { readonly: true });
+    expect((again.prepare('select count(*) as n from t').get() as { n: number }).n).toBe(1500);
+    again.close();
+  });
+
+  it('stop() is safe to call twice', async () => {
+    const { db, path } = openWal();
+    const checkpointer = startWalCheckpointer(db, path, () => undefined, 1000);
+    await checkpointer.stop();
+    await checkpointer.stop();
+    db.close();
+  });
+});
