@@ -44,15 +44,15 @@ describe('costwise route score', () => {
 describe('the built-in router model', () => {
   it.each([
     // Pinned to the committed model (npm run train:router); retraining on other data or recipes must update these.
-    ['What is the capital of France?', -0.07937046560574074],
+    ['What is the capital of France?', 0.00039297228681207247],
     [
       'Janet has 3 apples and buys 5 more. She gives half to Bob. How many does she have left?',
-      0.10437318486156655,
+      0.16535232916923495,
     ],
     // multiple choice: scored with the multiple-choice weights
     [
       'Which element has atomic number 6?\nA. Oxygen\nB. Carbon\nC. Nitrogen\nD. Helium\nAnswer:',
-      0.08681320030340625,
+      0.11742629438819666,
     ],
   ])('scores %j as %f', async (prompt, expected) => {
     expect(scorePrompt(await defaultRouterModel(), prompt).score).toBeCloseTo(expected, 10);

@@ -11,6 +11,8 @@ export const LabelledPromptSchema = z.object({
   weak_correct: z.boolean(),
   strong_correct: z.boolean(),
   benchmark: z.string().optional(),
+  /** Prompts of one kind (MMLU's subject, say); trains the router's subject head (see RouterTrainingOptions). */
+  subject: z.string().optional(),
   /** Token counts, when known, price each routing decision; otherwise the caller estimates them. */
   input_tokens: z.number().int().nonnegative().optional(),
   output_tokens: z.number().int().nonnegative().optional(),

@@ -52,9 +52,14 @@ describe('scorePrompt', () => {
         return sum;
       };
       const weak = model.weakWins;
-      if (!weak) throw new Error('two heads expected');
-      const expected = sigmoid(z(model.strongWins)) - sigmoid(z(weak));
-      expect(scorePrompt(model, prompt).score).toBeCloseTo(expected, 12);
+      const subject = model.subjectGap;
+      if (!weak || !subject) throw new Error('three heads expected');
+      const gap = 2 * sigmoid(z(subject)) - 1;
+      const expected =
+        sigmoid(z(model.strongWins)) - model.weakWeight * sigmoid(z(weak)) + model.subjectWeight * gap;
+      const scored = scorePrompt(model, prompt);
+      expect(scored.score).toBeCloseTo(expected, 12);
+      expect(scored.subjectGap).toBeCloseTo(gap, 12);
     }
   });
 
@@ -75,16 +80,31 @@ describe('scorePrompt', () => {
     expect(model.strongWins.multipleChoiceWeights).not.toEqual(model.strongWins.weights);
   });
 
-  it('still loads a file without trigrams or per-form weights (written before they existed)', () => {
+  it('trains the subject head on the subjects of its rows (first 300 rows: 4 MMLU subjects)', () => {
+    expect(new Set(rows.map((r) => r.subject)).size).toBe(4);
+    expect(file.heads.subjectGap).not.toBeNull();
+    expect(file.subjectWeight).toBe(ROUTER_TRAINING_DEFAULTS.subjectWeight);
+    expect(model.weakWeight).toBe(ROUTER_TRAINING_DEFAULTS.weakWeight);
+    const unnamed = rows.map((r) => ({ ...r, subject: undefined, benchmark: undefined }));
+    const without = trainRouter(unnamed, ROUTER_TRAINING_DEFAULTS, meta);
+    expect(without.heads.subjectGap).toBeNull();
+    expect(without.subjectWeight).toBe(0);
+    expect(scorePrompt(loadRouterModel(without), rows[0]?.prompt ?? '').subjectGap).toBeNull();
+  });
+
+  it('still loads a file without trigrams, per-form weights or a subject head (written before they existed)', () => {
     const strongWins = { bias: file.heads.strongWins.bias, weights: file.heads.strongWins.weights };
     const older = { ...file, heads: { strongWins, weakWins: null } } as Record<string, unknown>;
     delete older['trigrams'];
     delete older['splitByForm'];
+    delete older['subjectWeight'];
+    delete older['weakWeight'];
     const loaded = loadRouterModel(older);
     expect(loaded.maxNgram).toBe(2);
     expect(loaded.strongWins.multipleChoiceWeights).toBe(loaded.strongWins.weights);
     const scored = scorePrompt(loaded, rows[0]?.prompt ?? '');
     expect(scored.pWeakWins).toBe(0);
+    expect(scored.subjectGap).toBeNull();
     expect(scored.score).toBe(scored.pStrongWins);
     expect(scored.score).toBeGreaterThan(0);
   });

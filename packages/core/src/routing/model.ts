@@ -64,7 +64,16 @@ export const RouterModelSchema = z.object({
     mean: z.array(z.number()),
     std: z.array(z.number().positive()),
   }),
-  heads: z.object({ strongWins: HeadSchema, weakWins: HeadSchema.nullable() }),
+  heads: z.object({
+    strongWins: HeadSchema,
+    weakWins: HeadSchema.nullable(),
+    /** P = (mean gap of the prompt's subject + 1) / 2; absent in files written before it existed. */
+    subjectGap: HeadSchema.nullable().default(null),
+  }),
+  /** λ: the score adds λ × the subject head's gap (2P − 1). */
+  subjectWeight: z.number().nonnegative().default(0),
+  /** α: the score subtracts α × P(weak wins); 1 in files written before it existed. */
+  weakWeight: z.number().nonnegative().default(1),
   training: RouterTrainingSchema,
   /** The out-of-fold score → outcome curve, so a route can ask for a share, a quality or a budget. */
   calibration: z
@@ -97,9 +106,12 @@ export interface RouterModel {
   readonly shapeStd: readonly number[];
   readonly strongWins: LoadedHead;
   readonly weakWins: LoadedHead | null;
+  readonly subjectGap: LoadedHead | null;
+  readonly subjectWeight: number;
+  readonly weakWeight: number;
   /**
-   * idf, strong-head weight and weak-head weight of each vocabulary entry side by side (one cache line):
-   * for prompts without multiple-choice options, and for prompts with them.
+   * idf and the strong, weak and subject heads' weights of each vocabulary entry side by side (16 bytes,
+   * one cache line): for prompts without multiple-choice options, and for prompts with them.
    */
   readonly packed: Float32Array;
   readonly packedMultipleChoice: Float32Array;
@@ -197,12 +209,14 @@ export function loadRouterModel(json: unknown): RouterModel {
   };
   const strongWins = readHead(file.heads.strongWins, 'model.heads.strongWins');
   const weakWins = file.heads.weakWins && readHead(file.heads.weakWins, 'model.heads.weakWins');
+  const subjectGap = file.heads.subjectGap && readHead(file.heads.subjectGap, 'model.heads.subjectGap');
   const pack = (form: 'weights' | 'multipleChoiceWeights'): Float32Array => {
-    const packed = new Float32Array(size * 3);
+    const packed = new Float32Array(size * 4);
     for (let i = 0; i < size; i++) {
-      packed[3 * i] = idf[i] ?? 0;
-      packed[3 * i + 1] = strongWins[form][i] ?? 0;
-      packed[3 * i + 2] = weakWins?.[form][i] ?? 0;
+      packed[4 * i] = idf[i] ?? 0;
+      packed[4 * i + 1] = strongWins[form][i] ?? 0;
+      packed[4 * i + 2] = weakWins?.[form][i] ?? 0;
+      packed[4 * i + 3] = subjectGap?.[form][i] ?? 0;
     }
     return packed;
   };
@@ -222,14 +236,23 @@ export function loadRouterModel(json: unknown): RouterModel {
     shapeStd: file.shape.std,
     strongWins,
     weakWins,
+    subjectGap,
+    subjectWeight: subjectGap === null ? 0 : file.subjectWeight,
+    weakWeight: file.weakWeight,
   };
 }
 
 export interface RouterScore {
-  /** P(strong right ∧ weak wrong) − P(weak right ∧ strong wrong): the expected accuracy gain of the strong model. */
+  /**
+   * pStrongWins − weakWeight × pWeakWins + subjectWeight × subjectGap: with both weights at their
+   * neutral values (1 and 0) the expected accuracy gain of the strong model; the trained weights make it
+   * a better ranking of the same thing (docs/router.md).
+   */
   readonly score: number;
   readonly pStrongWins: number;
   readonly pWeakWins: number;
+  /** The subject head's mean gain (strong right − weak right) of prompts like this one, in [−1, 1]; null without that head. */
+  readonly subjectGap: number | null;
 }
 
 /**
@@ -254,27 +277,36 @@ export function scorePrompt(model: RouterModel, prompt: string): RouterScore {
   let norm2 = 0;
   let dotStrong = 0;
   let dotWeak = 0;
+  let dotSubject = 0;
   for (const index of touched) {
-    const at = 3 * index;
+    const at = 4 * index;
     const v = (1 + Math.log(counts[index] ?? 1)) * (packed[at] ?? 0);
     counts[index] = 0;
     norm2 += v * v;
     dotStrong += v * (packed[at + 1] ?? 0);
     dotWeak += v * (packed[at + 2] ?? 0);
+    dotSubject += v * (packed[at + 3] ?? 0);
   }
   const inv = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
   const weak = model.weakWins;
+  const subject = model.subjectGap;
   let zStrong = model.strongWins.bias + dotStrong * inv;
   let zWeak = weak ? weak.bias + dotWeak * inv : 0;
+  let zSubject = subject ? subject.bias + dotSubject * inv : 0;
   const strong = multipleChoice ? model.strongWins.multipleChoiceWeights : model.strongWins.weights;
   const weakWeights = weak && (multipleChoice ? weak.multipleChoiceWeights : weak.weights);
+  const subjectWeights = subject && (multipleChoice ? subject.multipleChoiceWeights : subject.weights);
   const offset = model.idf.length;
   for (let j = 0; j < shape.length; j++) {
     const v = (((shape[j] ?? 0) - (model.shapeMean[j] ?? 0)) / (model.shapeStd[j] ?? 1)) * model.shapeWeight;
     zStrong += v * (strong[offset + j] ?? 0);
     if (weakWeights) zWeak += v * (weakWeights[offset + j] ?? 0);
+    if (subjectWeights) zSubject += v * (subjectWeights[offset + j] ?? 0);
   }
   const pStrongWins = sigmoid(zStrong);
   const pWeakWins = weak ? sigmoid(zWeak) : 0;
-  return { score: pStrongWins - pWeakWins, pStrongWins, pWeakWins };
+  const subjectGap = subject ? 2 * sigmoid(zSubject) - 1 : null;
+  const score =
+    pStrongWins - model.weakWeight * pWeakWins + (subjectGap === null ? 0 : model.subjectWeight * subjectGap);
+  return { score, pStrongWins, pWeakWins, subjectGap };
 }

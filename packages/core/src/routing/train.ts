@@ -29,6 +29,18 @@ export interface RouterTrainingOptions {
   readonly splitByForm: boolean;
   /** A second head for "only the weak model is right"; without it the score is P(strong wins) alone. */
   readonly weakHead: boolean;
+  /**
+   * Weight λ of the subject head in the score (0: no such head). The head learns, from the same features,
+   * the mean gap (strong right − weak right) of the prompts on the prompt's subject (`subject`, else
+   * `benchmark`), each prompt's own outcome left out: a label far less noisy than one prompt's outcome,
+   * which says what kind of question this is. Trained only where the rows name two subjects or more.
+   */
+  readonly subjectWeight: number;
+  /**
+   * Weight α of P(weak wins) in the score, P(strong wins) − α · P(weak wins) + λ · gap. 1 is the expected
+   * accuracy gain if both heads were calibrated; L2-shrunk heads are not, and cross-validation picks α.
+   */
+  readonly weakWeight: number;
 }
 
 /**
@@ -43,6 +55,8 @@ export const ROUTER_TRAINING_DEFAULTS: RouterTrainingOptions = {
   maxNgram: 3,
   splitByForm: true,
   weakHead: true,
+  subjectWeight: 0.25,
+  weakWeight: 0.75,
 };
 
 /** The issue's "plain bag-of-words logistic regression" baseline: unigram tf-idf, one head, no shape features. */
@@ -52,14 +66,39 @@ export const BAG_OF_WORDS_BASELINE: RouterTrainingOptions = {
   maxNgram: 1,
   splitByForm: false,
   weakHead: false,
+  subjectWeight: 0,
+  weakWeight: 1,
 };
 
 export const ROUTER_SCORE_MEANING =
-  'P(strong right, weak wrong) − P(weak right, strong wrong): the expected accuracy gain of the strong model';
+  'P(strong right, weak wrong) − weakWeight × P(weak right, strong wrong) + subjectWeight × the predicted mean gain (strong right − weak right) on the prompt’s subject: a ranking of how much the strong model helps';
 
 /**
- * Fits the router: two logistic-regression heads on the same features, one for "only the strong model is
- * right" and one for "only the weak model is right"; the score is the difference of their probabilities.
+ * Soft labels for the subject head: each row's subject mean of (strong right − weak right) with the row
+ * itself left out, mapped from [−1, 1] to [0, 1]. Null when the rows name fewer than two subjects.
+ */
+export function subjectGapLabels(rows: readonly LabelledPrompt[]): Float64Array | null {
+  const subjectOf = (r: LabelledPrompt): string => r.subject ?? r.benchmark ?? '';
+  const gap = (r: LabelledPrompt): number => (r.strong_correct ? 1 : 0) - (r.weak_correct ? 1 : 0);
+  const totals = new Map<string, { sum: number; n: number }>();
+  for (const r of rows) {
+    const t = totals.get(subjectOf(r)) ?? { sum: 0, n: 0 };
+    t.sum += gap(r);
+    t.n += 1;
+    totals.set(subjectOf(r), t);
+  }
+  if (totals.size < 2) return null;
+  return Float64Array.from(rows, (r) => {
+    const t = totals.get(subjectOf(r)) ?? { sum: 0, n: 1 };
+    const mean = t.n > 1 ? (t.sum - gap(r)) / (t.n - 1) : 0;
+    return (mean + 1) / 2;
+  });
+}
+
+/**
+ * Fits the router: logistic-regression heads on the same features, one for "only the strong model is
+ * right", one for "only the weak model is right" and one for the subject's mean gap (soft labels); the
+ * score is P(strong wins) − weakWeight × P(weak wins) + subjectWeight × the subject head's gap.
  * Pure and deterministic: the same rows and options give the same weights.
  */
 export function trainRouter(
@@ -133,12 +172,8 @@ export function trainRouter(
     columnIndex: Int32Array.from(columnIndex),
     values: Float64Array.from(values),
   };
-  const fit = (label: (r: LabelledPrompt) => boolean): StoredHead => {
-    const head = fitLogistic(
-      x,
-      Float64Array.from(rows, (r) => (label(r) ? 1 : 0)),
-      options.c,
-    );
+  const fit = (labels: Float64Array): StoredHead => {
+    const head = fitLogistic(x, labels, options.c);
     if (!options.splitByForm) return { bias: head.bias, weights: float32ToBase64(head.weights) };
     // Fold the shared block into each form's block: the scorer reads one vector per form.
     const form = (block: number) =>
@@ -152,12 +187,14 @@ export function trainRouter(
       multipleChoiceWeights: float32ToBase64(form(1)),
     };
   };
-  const strongHead = fit((r) => r.strong_correct && !r.weak_correct);
+  const strongHead = fit(Float64Array.from(rows, (r) => (r.strong_correct && !r.weak_correct ? 1 : 0)));
   const weakHead = !options.weakHead
     ? null
     : weakWins === 0
       ? { bias: -30, weights: float32ToBase64(new Float64Array(width)) }
-      : fit((r) => r.weak_correct && !r.strong_correct);
+      : fit(Float64Array.from(rows, (r) => (r.weak_correct && !r.strong_correct ? 1 : 0)));
+  const subjectLabels = options.subjectWeight > 0 ? subjectGapLabels(rows) : null;
+  const subjectHead = subjectLabels === null ? null : fit(subjectLabels);
 
   return {
     format: ROUTER_MODEL_FORMAT,
@@ -169,7 +206,9 @@ export function trainRouter(
     shapeWeight: options.shapeWeight,
     vocabulary: { size: buckets.length, buckets: uint32ToBase64(buckets), idf: float32ToBase64(idf) },
     shape: { features: [...SHAPE_FEATURES], mean, std },
-    heads: { strongWins: strongHead, weakWins: weakHead },
+    heads: { strongWins: strongHead, weakWins: weakHead, subjectGap: subjectHead },
+    subjectWeight: subjectHead === null ? 0 : options.subjectWeight,
+    weakWeight: options.weakWeight,
     training: { ...training, c: options.c, minDocumentFrequency: options.minDocumentFrequency },
     calibration: null,
   };
