@@ -53,6 +53,40 @@ describe('startWalCheckpointer', () => {
     again.close();
   });
 
+  it('keeps the WAL bounded under commits that never pause (a PASSIVE checkpoint alone lets it grow)', async () => {
+    const walAfter = async (
+      restartBytes: number,
+    ): Promise<{ walBytes: number; restarts: number; commits: number }> => {
+      const { db, path } = openWal();
+      const checkpointer = startWalCheckpointer(db, path, () => undefined, 50, restartBytes);
+      const insert = db.prepare('insert into t (v) values (?)');
+      // a one-row commit every millisecond or so for 0.8 s, as under steady traffic: some always
+      // land while a checkpoint copies
+      let commits = 0;
+      const end = Date.now() + 800;
+      while (Date.now() < end) {
+        for (let i = 0; i < 5; i++) insert.run('x'.repeat(200));
+        commits += 5;
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      const walBytes = statSync(`${path}-wal`).size;
+      const restarts = checkpointer.restarts;
+      await checkpointer.stop();
+      db.close();
+      return { walBytes, restarts, commits };
+    };
+    const bounded = await walAfter(256 * 1024);
+    expect(bounded.commits).toBeGreaterThan(300);
+    expect(bounded.restarts).toBeGreaterThan(0);
+    // each commit appends at least one 4 KiB page (12 MB for 3,000): the log is restarted from its
+    // start once it holds 256 KiB, so the file stays near that plus one interval's commits
+    expect(bounded.walBytes).toBeLessThan(bounded.commits * 4096 * 0.25);
+    expect(bounded.walBytes).toBeLessThan(3 * 1024 * 1024);
+    const unbounded = await walAfter(Number.POSITIVE_INFINITY);
+    expect(unbounded.restarts).toBe(0);
+    expect(unbounded.walBytes).toBeGreaterThan(2 * bounded.walBytes);
+  });
+
   it('stop() is safe to call twice', async () => {
     const { db, path } = openWal();
     const checkpointer = startWalCheckpointer(db, path, () => undefined, 1000);
