@@ -217,7 +217,10 @@ function once(agent, port, path, body) {
 
 /** Open-loop constant-rate load; latency from each request's due time to its last byte. */
 export async function load(port, path, body, rate, seconds, pacing = PACING) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  // idle sockets close after 4 s, before the server's keep-alive time-out (Node's default, 5 s) can
+  // close one just as a request reuses it (ECONNRESET: 53 in a 600 s soak on 2026-11-27 without
+  // this); undici, under fetch and the OpenAI SDK, does the same with its 4 s default
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
   const total = Math.round(rate * seconds);
   const lat = new Float64Array(total);
   let errors = 0;
@@ -368,7 +371,7 @@ async function main(argv) {
       const steal = stealMs() - stealBefore;
       results.push({ label, direct, via });
       console.log(
-        `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors} | gateway CPU ${cpuPerRequest.toFixed(3)} ms/request`,
+        `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | gateway p50 ${fmt(via.p50)} ms p99 ${fmt(via.p99)} ms | added p50 ${fmt(via.p50 - direct.p50)} ms p99 ${fmt(via.p99 - direct.p99)} ms | errors ${direct.errors}/${via.errors}${via.errors > 0 ? ` (gateway: ${JSON.stringify(via.statuses)})` : ''} | gateway CPU ${cpuPerRequest.toFixed(3)} ms/request`,
       );
       console.log(
         `${''.padEnd(14)} gateway event-loop delay p50 ${inside.loop.p50Ms} ms p99 ${inside.loop.p99Ms} ms max ${inside.loop.maxMs} ms | GC ${inside.gc.count} pauses, ${inside.gc.totalMs.toFixed(0)} ms in all, longest ${inside.gc.maxMs.toFixed(1)} ms (${Object.entries(

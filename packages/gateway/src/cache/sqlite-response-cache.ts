@@ -61,13 +61,17 @@ export class SqliteResponseCache implements ResponseCache {
     const row = this.getStmt.get(key);
     if (row === undefined) return Promise.resolve(null);
     if (row.until_ms <= this.clock()) {
-      this.deleteStmt.run(key);
+      // expired: a miss either way; the sweep deletes it if a checkpoint holds writes now
+      if (this.checkpointer?.gate.closed !== true) this.deleteStmt.run(key);
       return Promise.resolve(null);
     }
     return Promise.resolve(JSON.parse(row.value) as CachedResponse);
   }
 
   set(key: string, value: CachedResponse, ttlMs: number): Promise<void> {
+    // a checkpoint is restarting the WAL (a few ms): wait on the event loop, not in SQLite's busy handler
+    const gate = this.checkpointer?.gate;
+    if (gate?.closed === true) return gate.opened().then(() => this.set(key, value, ttlMs));
     this.setStmt.run(key, JSON.stringify(value), this.clock() + ttlMs);
     if (++this.setsSinceSweep >= SWEEP_EVERY_SETS) this.sweep();
     return Promise.resolve();

@@ -29,6 +29,9 @@ class SqliteLedgerStore extends KyselyLedgerStore {
 
   override insert(rows: readonly LedgerRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
+    // a checkpoint is restarting the WAL (a few ms): wait on the event loop, not in SQLite's busy handler
+    const gate = this.checkpointer?.gate;
+    if (gate?.closed === true) return gate.opened().then(() => this.insert(rows));
     try {
       this.insertRows ??= this.prepareInsert(Object.keys(toDb(rows[0] as LedgerRow)));
       this.insertRows(rows);

@@ -34,7 +34,7 @@ describe('startWalCheckpointer', () => {
   it('turns off the committing connection’s checkpoints and checkpoints from its worker', async () => {
     const { db, path } = openWal();
     const warnings: string[] = [];
-    const checkpointer = startWalCheckpointer(db, path, (m) => warnings.push(m), 50);
+    const checkpointer = startWalCheckpointer(db, path, (m) => warnings.push(m), { intervalMs: 50 });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const sizeBefore = statSync(path).size;
     const insert = db.prepare('insert into t (v) values (?)');
@@ -58,13 +58,15 @@ describe('startWalCheckpointer', () => {
       restartBytes: number,
     ): Promise<{ walBytes: number; restarts: number; commits: number }> => {
       const { db, path } = openWal();
-      const checkpointer = startWalCheckpointer(db, path, () => undefined, 50, restartBytes);
+      const checkpointer = startWalCheckpointer(db, path, () => undefined, { intervalMs: 50, restartBytes });
       const insert = db.prepare('insert into t (v) values (?)');
       // a one-row commit every millisecond or so for 0.8 s, as under steady traffic: some always
       // land while a checkpoint copies
       let commits = 0;
       const end = Date.now() + 800;
       while (Date.now() < end) {
+        // as the ledger and the response cache do: no write while a restart holds the gate
+        if (checkpointer.gate.closed) await checkpointer.gate.opened();
         for (let i = 0; i < 5; i++) insert.run('x'.repeat(200));
         commits += 5;
         await new Promise((r) => setTimeout(r, 0));
@@ -72,6 +74,7 @@ describe('startWalCheckpointer', () => {
       const walBytes = statSync(`${path}-wal`).size;
       const restarts = checkpointer.restarts;
       await checkpointer.stop();
+      expect(checkpointer.gate.closed).toBe(false);
       db.close();
       return { walBytes, restarts, commits };
     };
@@ -89,7 +92,7 @@ describe('startWalCheckpointer', () => {
 
   it('stop() is safe to call twice', async () => {
     const { db, path } = openWal();
-    const checkpointer = startWalCheckpointer(db, path, () => undefined, 1000);
+    const checkpointer = startWalCheckpointer(db, path, () => undefined, { intervalMs: 1000 });
     await checkpointer.stop();
     await checkpointer.stop();
     db.close();

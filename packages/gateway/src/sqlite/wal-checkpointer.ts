@@ -11,36 +11,48 @@ const RESTART_WAIT_MS = 20;
 
 // The worker is CommonJS evaluated from this string, so it runs the same from the TypeScript sources
 // (tests) and from dist; it loads better-sqlite3 from the path the gateway resolved.
+// Protocol: every interval a PASSIVE checkpoint, reported as { ok, result }. When the log then holds
+// restartBytes it asks for a pause ({ ok, result, pause: true }); the owner closes its write gate and
+// answers 'paused', and the worker runs a RESTART checkpoint, which with no writer left copies the last
+// frames and lets the next commit write the log from its start, and answers { ok, result, restarted,
+// resume: true }.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
-// only RESTART waits on others (PASSIVE never does): briefly, since new writers wait while it does
+// only RESTART waits on others (PASSIVE never does), and only for a reader or another process's writer
 db.pragma('busy_timeout = ' + workerData.restartWaitMs);
 const frameBytes = db.pragma('page_size', { simple: true }) + 24;
+let asked = false;
+const describe = (error) => String(error && error.message ? error.message : error);
 const checkpoint = () => {
+  if (asked) return;
   try {
-    let [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    let restarted = false;
-    if (result.log * frameBytes >= workerData.restartBytes) {
-      try {
-        [result] = db.pragma('wal_checkpoint(RESTART)');
-        restarted = result.busy === 0;
-      } catch (error) {
-        // a reader or writer held on past the wait: the next round tries again
-        if (!error || error.code !== 'SQLITE_BUSY') throw error;
-      }
-    }
-    parentPort.postMessage({ ok: true, result, restarted });
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    asked = result.log * frameBytes >= workerData.restartBytes;
+    parentPort.postMessage({ ok: true, result, pause: asked });
   } catch (error) {
-    parentPort.postMessage({ ok: false, error: String(error && error.message ? error.message : error) });
+    parentPort.postMessage({ ok: false, error: describe(error) });
+  }
+};
+const restart = () => {
+  asked = false;
+  try {
+    const [result] = db.pragma('wal_checkpoint(RESTART)');
+    parentPort.postMessage({ ok: true, result, restarted: result.busy === 0, resume: true });
+  } catch (error) {
+    // busy past the wait (a reader, another process): the next round tries again
+    const busy = error && error.code === 'SQLITE_BUSY';
+    parentPort.postMessage({ ok: busy, error: describe(error), restarted: false, resume: true });
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m === 'checkpoint') checkpoint();
+  if (m === 'paused') restart();
   if (m === 'stop') {
     clearInterval(timer);
+    asked = false;
     checkpoint();
     db.close();
     parentPort.close();
@@ -48,12 +60,31 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/**
+ * Held by the code that writes to the database: while it is closed (a checkpoint is restarting the
+ * WAL, a few milliseconds), writes wait for `opened()` instead of blocking in SQLite's busy handler.
+ */
+export interface WriteGate {
+  readonly closed: boolean;
+  /** Settles when the gate opens (at once if it is open). */
+  opened(): Promise<void>;
+}
+
 export interface WalCheckpointer {
   /** Stops the worker after a last checkpoint. */
   stop(): Promise<void>;
   /** How many checkpoints restarted the WAL so far. */
   readonly restarts: number;
+  readonly gate: WriteGate;
 }
+
+export interface WalCheckpointerOptions {
+  readonly intervalMs?: number;
+  readonly restartBytes?: number;
+}
+
+/** The longest writes wait for a restarting checkpoint before they go ahead anyway. */
+const MAX_PAUSE_MS = 1000;
 
 /**
  * Moves a WAL database's checkpoints off the main thread. SQLite's automatic checkpoint runs on the
@@ -68,10 +99,12 @@ export interface WalCheckpointer {
  * its start again only when a transaction begins after a checkpoint copied every frame, and with a
  * commit every millisecond some always land while the checkpoint runs: at 1,000 commits/s the WAL grew
  * by 14 MB a second without end (216 MB after 15 s, measured 2026-11-27). So once the log holds
- * `restartBytes`, the PASSIVE checkpoint is followed by a RESTART one, which holds new writers only
- * while it copies the frames committed since and syncs (2-4 ms measured), and waits at most 20 ms for
- * a reader before giving up until the next round. The file then stays near `restartBytes` + one
- * interval's writes, and is overwritten rather than extended.
+ * `restartBytes`, the checkpointer asks the writer to pause: the owner's `gate` closes (writes wait for
+ * it, on the event loop, instead of sleeping in SQLite's busy handler, which blocked the thread for
+ * 25-46 ms when a RESTART checkpoint simply held writers out), the worker runs a RESTART checkpoint of
+ * the last frames, and the gate opens again. The file then stays near `restartBytes` plus one
+ * interval's writes, and is overwritten rather than extended. If the worker does not answer within a
+ * second, writes go ahead anyway.
  * @see https://www.sqlite.org/wal.html#automatic_checkpoint
  * @see https://www.sqlite.org/c3ref/wal_checkpoint_v2.html
  */
@@ -79,14 +112,19 @@ export function startWalCheckpointer(
   database: Database.Database,
   path: string,
   onError: (message: string) => void,
-  intervalMs = CHECKPOINT_INTERVAL_MS,
-  restartBytes = RESTART_WAL_BYTES,
+  options: WalCheckpointerOptions = {},
 ): WalCheckpointer {
   database.pragma('wal_autocheckpoint = 0');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, path, intervalMs, restartBytes, restartWaitMs: RESTART_WAIT_MS },
+    workerData: {
+      driver,
+      path,
+      intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+      restartBytes: options.restartBytes ?? RESTART_WAL_BYTES,
+      restartWaitMs: RESTART_WAIT_MS,
+    },
   });
   worker.unref();
   const exited = new Promise<void>((resolve) =>
@@ -95,14 +133,43 @@ export function startWalCheckpointer(
     }),
   );
   let running = true;
+  let restarts = 0;
+  let reopen: (() => void) | null = null;
+  let reopened: Promise<void> = Promise.resolve();
+  let pauseTimer: NodeJS.Timeout | undefined;
+  const open = (): void => {
+    clearTimeout(pauseTimer);
+    const r = reopen;
+    reopen = null;
+    r?.();
+  };
+  const gate: WriteGate = {
+    get closed() {
+      return reopen !== null;
+    },
+    opened: () => reopened,
+  };
   void exited.then(() => {
     running = false;
+    open();
   });
-  let restarts = 0;
-  worker.on('message', (m: { ok: boolean; error?: string; restarted?: boolean }) => {
-    if (!m.ok) onError(`WAL checkpoint failed: ${m.error ?? 'unknown error'}`);
-    if (m.restarted === true) restarts += 1;
-  });
+  worker.on(
+    'message',
+    (m: { ok: boolean; error?: string; restarted?: boolean; pause?: boolean; resume?: boolean }) => {
+      if (!m.ok) onError(`WAL checkpoint failed: ${m.error ?? 'unknown error'}`);
+      if (m.restarted === true) restarts += 1;
+      if (m.resume === true) open();
+      if (m.pause === true && reopen === null) {
+        // this thread's writes are synchronous: none is under way while this message is handled
+        reopened = new Promise<void>((resolve) => {
+          reopen = resolve;
+        });
+        pauseTimer = setTimeout(open, MAX_PAUSE_MS);
+        pauseTimer.unref();
+        worker.postMessage('paused');
+      }
+    },
+  );
   worker.on('error', (error) => {
     // without the worker the WAL would grow without bound: give checkpoints back to the main connection
     onError(`WAL checkpointer stopped (${error.message}); checkpoints run on the main thread again`);
@@ -112,6 +179,7 @@ export function startWalCheckpointer(
     get restarts() {
       return restarts;
     },
+    gate,
     async stop() {
       if (running) worker.postMessage('stop');
       await exited;
