@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -6,7 +5,7 @@ import { defaultRouterModel, loadRouterModel, type RouterModel } from '@costwise
 import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from './config/index.js';
-import { LedgerWriter, openLedgerStore, type LedgerStore } from './ledger/index.js';
+import { LedgerWriter, openLedgerStore, uuidV7, type LedgerStore } from './ledger/index.js';
 import { createApp } from './http/app.js';
 import { routeModels, type GatewayContext } from './http/gateway-context.js';
 import { KeyRing } from './http/keys.js';
@@ -131,7 +130,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     now,
     clock,
     upstream: opts.upstream ?? createUpstreamClient(),
-    newId: () => `cw-${randomUUID()}`,
+    newId: () => `cw-${uuidV7()}`,
   };
   return {
     app: createApp(context),

@@ -107,7 +107,9 @@ describe('errors in the client API shape', () => {
   ])('POST %s → %i', async (path, body, headers, status, type) => {
     const res = await post(gw, path, body, headers);
     expect(res.status).toBe(status);
-    expect(res.headers.get('x-costwise-request-id')).toMatch(/^cw-/);
+    expect(res.headers.get('x-costwise-request-id')).toMatch(
+      /^cw-[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    ); // a UUIDv7
     const json = (await res.json()) as { type?: string; error: { type: string; message: string } };
     expect(json.error.type).toBe(type);
     if (path === '/v1/messages') expect(json.type).toBe('error');

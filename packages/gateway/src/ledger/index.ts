@@ -20,3 +20,4 @@ export {
 export { openLedgerStore, sqlitePath } from './open-ledger-store.js';
 export { openPostgresLedgerStore } from './postgres-ledger-store.js';
 export { openSqliteLedgerStore } from './sqlite-ledger-store.js';
+export { uuidV7 } from './request-id.js';
