@@ -2,15 +2,17 @@
 // `npm run bench:gateway` (builds first). Three processes: a fake upstream, the gateway (ledger in
 // SQLite, auth and metrics on), and this load generator. Load is open-loop at a constant rate: request i
 // is due at t0 + i / rate whatever happened before, and its latency counts from when it was due
-// (no coordinated omission). Reports p50/p99 direct, through the gateway, and the difference, for
+// (no coordinated omission). Reports p50/p99 direct, through a bare Node proxy (the floor: what any Node
+// proxy adds on this machine now), through the gateway, and the differences, for
 // non-streaming and streaming requests, and the gateway's RSS at the end; and, per run, the gateway's CPU
 // per request, its event-loop delay and GC pauses (perf_hooks, reported by the child on SIGUSR2), the
 // load generator's own CPU and the CPU the hypervisor stole. --pacing spin keeps the generator busy-waiting
 // between requests (how it worked until 2026-11-27: it took a whole core of the two).
 //
-//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features] [--pacing timer|spin]
+//   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features] [--pacing timer|spin] [--no-floor]
 //                                  [--gateway-node-flags "--max-semi-space-size=64"]
 //   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
+//   node scripts/bench-gateway.mjs floor UPSTREAM      (child: a bare Node proxy, the floor; prints {"port"})
 //   node scripts/bench-gateway.mjs gateway UPSTREAM DB [features]  (child: gateway; prints {"port"})
 // --features (issue 8) adds a second gateway with a budgeted, rate-limited key, a complexity route and the
 // response cache on, and sends it a distinct prompt per request (every one a cache miss that is stored).
@@ -21,7 +23,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setImmediate, setTimeout } from 'node:timers';
-import { fileURLToPath } from 'node:url';
+import { URL, fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '../packages/core/src/pricing/__fixtures__/usage');
@@ -52,6 +54,45 @@ function serveUpstream() {
     });
   });
   server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
+}
+
+/**
+ * The floor: a bare Node proxy (node:http server, JSON.parse of the request as any router needs, a
+ * keep-alive node:http client, the upstream's answer piped back byte for byte). No auth, ledger,
+ * metrics or pricing. What it adds over direct is what this VM charges any Node proxy for two more
+ * loopback hops and a third busy process at this moment; the gateway's own cost is the rest.
+ */
+function serveFloor(upstream) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4000 });
+  const u = new URL(upstream);
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      JSON.parse(body.toString('utf8'));
+      const up = http.request(
+        {
+          hostname: u.hostname,
+          port: u.port,
+          path: '/v1/chat/completions',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (ur) => {
+          res.writeHead(ur.statusCode ?? 502, { 'content-type': ur.headers['content-type'] ?? 'text/plain' });
+          ur.pipe(res);
+        },
+      );
+      up.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      up.end(body);
+    });
+  });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
 }
 
@@ -302,6 +343,8 @@ async function main(argv) {
     ['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')],
     nodeFlags,
   );
+  const withFloor = !argv.includes('--no-floor') && !features;
+  const floor = withFloor ? await child(['floor', `http://127.0.0.1:${upstream.port}`]) : null;
   const fmt = (x) => x.toFixed(3).padStart(8);
   if (features) {
     const featured = await child(
@@ -358,6 +401,15 @@ async function main(argv) {
       // steady constant rate measured here
       await load(upstream.port, '/v1/chat/completions', body, rate, 2);
       const direct = await load(upstream.port, '/v1/chat/completions', body, rate, seconds);
+      if (floor !== null) {
+        await load(floor.port, '/v1/chat/completions', body, rate, 2);
+        const floorCpuBefore = cpuMs(floor.proc.pid);
+        const bare = await load(floor.port, '/v1/chat/completions', body, rate, seconds);
+        const floorCpu = (cpuMs(floor.proc.pid) - floorCpuBefore) / bare.requests;
+        console.log(
+          `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | bare Node proxy p50 ${fmt(bare.p50)} ms p99 ${fmt(bare.p99)} ms | added p50 ${fmt(bare.p50 - direct.p50)} ms p99 ${fmt(bare.p99 - direct.p99)} ms | errors ${bare.errors} | proxy CPU ${floorCpu.toFixed(3)} ms/request (the floor)`,
+        );
+      }
       await load(gateway.port, '/v1/chat/completions', body, rate, 2);
       await gateway.stats();
       const cpuBefore = cpuMs(gateway.proc.pid);
@@ -412,6 +464,7 @@ async function main(argv) {
   } finally {
     gateway.proc.kill('SIGTERM');
     upstream.proc.kill('SIGTERM');
+    floor?.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -419,5 +472,6 @@ async function main(argv) {
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'upstream') serveUpstream();
+else if (mode === 'floor') serveFloor(rest[0]);
 else if (mode === 'gateway') await serveGateway(rest[0], rest[1], rest[2] === 'features');
 else if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -22,6 +22,14 @@ describe('uuidV7', () => {
     for (const id of ids) expect(id).toMatch(V7);
   });
 
+  it('fills its 62 random bits from fresh entropy, across refills of its pool of random bytes', () => {
+    // 5,000 ids draw ~50 KB: twelve refills of the 4 KiB pool
+    const tails = Array.from({ length: 5000 }, () => uuidV7().slice(19).replace('-', ''));
+    expect(new Set(tails).size).toBe(tails.length);
+    // every hex digit of the 48-bit random node part shows up in every position (not a fixed pattern)
+    for (let pos = 4; pos < 16; pos++) expect(new Set(tails.map((t) => t[pos])).size).toBe(16);
+  });
+
   it('keeps the order when the clock steps back', () => {
     const t = Date.now() + 40_000;
     const a = uuidV7(t);
