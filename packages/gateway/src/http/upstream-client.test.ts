@@ -102,7 +102,7 @@ describe('createUpstreamClient', () => {
     expect(last?.headers['content-type']).toBe('application/json');
   });
 
-  it('reuses its parsed target for the same URL and tells different URLs apart', async () => {
+  it('keeps requests to different paths of one upstream apart on its shared connections', async () => {
     for (const path of ['/echo/a', '/echo/b', '/echo/a']) {
       const res = await respond(call(`${base}${path}`));
       expect((JSON.parse(await res.text()) as { path: string }).path).toBe(path);
