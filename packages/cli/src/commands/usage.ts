@@ -102,7 +102,12 @@ export async function usageCommand(f: UsageFlags, io: CliIo): Promise<number> {
     const sinceMs = parseDate('--since', f.since);
     const untilMs = parseDate('--until', f.until);
     const config = await loadConfig(configPath(f.config, io), io.env);
-    const store = await openLedgerStore(config.storage.url, io.cwd);
+    const store = await openLedgerStore(config.storage.url, io.cwd, {
+      // rows a stopped gateway acknowledged but had not inserted yet are recovered on open: say so
+      onWarning: (message) => {
+        io.stderr(`warning: ${message}\n`);
+      },
+    });
     try {
       if (f.savings === true) {
         const { models, routes } = savingsContext(config);
