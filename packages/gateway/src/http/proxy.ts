@@ -111,6 +111,20 @@ function rowOf(
   };
 }
 
+/**
+ * Labels of `gen_ai.client.token.usage`, written out in one literal: `{ ...base, gen_ai_token_type }`
+ * gave every request two new V8 hidden classes (a spread's copy does not share the transition tree), which
+ * live in the old generation until a mark-compact (docs/gateway.md, "Benchmark", fourth session).
+ */
+function tokenLabels(provider: string, model: string, type: 'input' | 'output'): Record<string, string> {
+  return {
+    gen_ai_operation_name: 'chat',
+    gen_ai_provider_name: provider,
+    gen_ai_request_model: model,
+    gen_ai_token_type: type,
+  };
+}
+
 /** Records a finished request: metrics now, the ledger row committed before the caller answers. */
 async function record(
   g: GatewayContext,
@@ -129,13 +143,8 @@ async function record(
       cache: row.cache,
     });
   if (row.status < 400 || row.usage.inputTokens > 0) {
-    const base = {
-      gen_ai_operation_name: 'chat',
-      gen_ai_provider_name: provider,
-      gen_ai_request_model: row.requestedModel,
-    };
-    m.tokenUsage.observe({ ...base, gen_ai_token_type: 'input' }, row.usage.inputTokens);
-    m.tokenUsage.observe({ ...base, gen_ai_token_type: 'output' }, row.usage.outputTokens);
+    m.tokenUsage.observe(tokenLabels(provider, row.requestedModel, 'input'), row.usage.inputTokens);
+    m.tokenUsage.observe(tokenLabels(provider, row.requestedModel, 'output'), row.usage.outputTokens);
     const t = (kind: string, n: number): void => {
       if (n > 0) m.tokens.inc({ model: row.requestedModel, provider, kind }, n);
     };

@@ -51,7 +51,9 @@ export function createUpstreamClient(): UpstreamClient {
       const secure = call.url.startsWith('https:');
       const send = secure ? https.request : http.request;
       const agent = secure ? agents['https:'] : agents['http:'];
-      const headers = { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) };
+      // Object.assign, then the new key: a spread's copy gets a new hidden class for every added key
+      const headers: Record<string, string> = Object.assign({}, call.headers);
+      headers['content-length'] = String(Buffer.byteLength(call.body));
       let settled = false;
       let timedOut: string | null = null;
       let req: http.ClientRequest;

@@ -35,7 +35,8 @@ function markContent(content: unknown): unknown {
   const last = blocks[blocks.length - 1];
   if (last === null || typeof last !== 'object') return null;
   if (UNCACHEABLE_BLOCKS.has(String((last as Json)['type']))) return null;
-  return [...blocks.slice(0, -1), { ...last, cache_control: EPHEMERAL }];
+  // not `{ ...last, cache_control }`: a spread's copy gets a new V8 hidden class for each added key
+  return [...blocks.slice(0, -1), Object.assign({}, last, { cache_control: EPHEMERAL })];
 }
 
 /**

@@ -48,10 +48,16 @@ class OpenAiPassthroughStream implements StreamTranslator {
 export function openAiPassthrough(streamUsageOnRequest: boolean): Adapter {
   return {
     request(body, upstreamModel) {
-      const out: Json = { ...body, model: upstreamModel };
+      // Object.assign and then the new keys, not `{ ...body, key }`: a spread's copy gets a new V8 hidden
+      // class for every key added to it, on every request
+      const out: Json = Object.assign({}, body);
+      out['model'] = upstreamModel;
       if (body['stream'] === true && streamUsageOnRequest) {
-        const given = isObject(body['stream_options']) ? body['stream_options'] : {};
-        out['stream_options'] = { ...given, include_usage: true };
+        const options: Json = isObject(body['stream_options'])
+          ? Object.assign({}, body['stream_options'])
+          : {};
+        options['include_usage'] = true;
+        out['stream_options'] = options;
       }
       return out;
     },
