@@ -85,6 +85,32 @@ describe('reserve-then-settle budgets under concurrency', () => {
     expect(WORST_NANO).toBeGreaterThan(COST_NANO);
   });
 
+  it('a budgeted request without a token cap goes upstream with budgets.defaultMaxTokens (4096), the cap its reservation assumed', async () => {
+    // $1: room for the 4,096-token worst case (41 million nano-USD at $10 per MTok)
+    const gw = await startGateway(
+      testConfig(fake.url, loadFixtures(), {
+        storage: { url: `sqlite://${join(dir, 'cap.db')}` },
+        keys: [{ name: 'budgeted', key: KEY, budgetUsd: 1, budgetWindow: 'day' }],
+      }),
+      { logger: createLogger('silent') },
+    );
+    gateways.push(gw);
+    const sent = fake.requests.length;
+    const r = await fetch(`http://127.0.0.1:${String(gw.port)}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say OK' }] }),
+    });
+    expect(r.status).toBe(200);
+    await r.text();
+    const upstream = fake.requests.slice(sent);
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]?.body).toMatchObject({
+      max_completion_tokens: 4096,
+      messages: [{ role: 'user', content: 'Say OK' }],
+    });
+  });
+
   it('one gateway: 200 concurrent requests never settle more than the budget, then it fills up', async () => {
     const gw = await gateway('single');
     const results = await Promise.all(Array.from({ length: 200 }, () => post(gw.port)));

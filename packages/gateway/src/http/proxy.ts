@@ -657,9 +657,11 @@ async function admit(
   }
   s.reservation = reservation;
   // the reservation assumed this cap: make the upstream keep to it
-  return policy.budgetNanoUsd !== null && est.maxTokens === null
-    ? { ...body, max_completion_tokens: maxTokens }
-    : body;
+  if (policy.budgetNanoUsd === null || est.maxTokens !== null) return body;
+  // Object.assign and then the key, not a spread: see tokenLabels
+  const capped: Record<string, unknown> = Object.assign({}, body);
+  capped['max_completion_tokens'] = maxTokens;
+  return capped;
 }
 
 /** The response cache with single-flight around forward(): concurrent identical misses share one call. */
