@@ -53,9 +53,9 @@ type DbRow = ReturnType<typeof toDb>;
  * commit per request wrote 13,975 bytes in 6.8 write calls (every commit's WAL pages and the
  * checkpointer's copies); the journal and its batches write 888 bytes in 1.2 calls, for 25–36 µs of
  * this thread's CPU against 27–53 µs (`npm run bench:ledger`), and no response waits while a
- * checkpoint restarts the WAL (the rows wait in the journal instead). Every read of the requests table here inserts what is pending first, so this process never
- * reads a ledger without its acknowledged rows; another process reading the file sees them up to
- * `JOURNAL_FLUSH_MS` later. A store opened on the file inserts the journals of stores that are gone
+ * checkpoint restarts the WAL (the rows wait in the journal instead). Every read of the requests
+ * table here inserts what is pending first, so this process never reads a ledger without its
+ * acknowledged rows; another process reading the file sees them up to `JOURNAL_FLUSH_MS` later. A store opened on the file inserts the journals of stores that are gone
  * (a crashed gateway's), with `INSERT OR IGNORE` since some of their rows may be committed already.
  * In memory (tests) each batch is one transaction, committed before `insert` settles.
  */
@@ -80,10 +80,12 @@ class SqliteLedgerStore extends KyselyLedgerStore {
   /** Inserts the rows of journals left by stores that are gone, then deletes those journals. */
   replayJournals(): void {
     if (this.path === ':memory:') return;
-    for (const file of staleJournals(this.path)) {
+    const stale = staleJournals(this.path);
+    if (stale.length === 0) return;
+    const statement = this.database.prepare(`insert or ignore into costwise_requests ${VALUES}`);
+    for (const file of stale) {
       const { rows, unreadableLines } = readJournal(file);
       const complete = rows.map((r) => Object.fromEntries(COLUMNS.map((c) => [c, r[c] ?? null])));
-      const statement = this.database.prepare(`insert or ignore into costwise_requests ${VALUES}`);
       let inserted = 0;
       this.database.transaction(() => {
         for (const row of complete) inserted += statement.run(row).changes;
