@@ -10,6 +10,7 @@
 // between requests (how it worked until 2026-11-27: it took a whole core of the two).
 //
 //   node scripts/bench-gateway.mjs [--rate 1000] [--seconds 20] [--soak 0] [--features] [--pacing timer|spin] [--no-floor]
+//                                  [--stalls]
 //                                  [--gateway-node-flags "--max-semi-space-size=64"]
 //   node scripts/bench-gateway.mjs upstream            (child: fake upstream; prints {"port"})
 //   node scripts/bench-gateway.mjs floor UPSTREAM      (child: a bare Node proxy, the floor; prints {"port"})
@@ -24,12 +25,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setImmediate, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
+import { formatStalls, startStallProbe } from './lib/stall-probe.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '../packages/core/src/pricing/__fixtures__/usage');
 export const BENCH_KEY = 'sk-bench-0123456789';
 /** How the load generator waits between requests: 'timer' (sleeps) or 'spin' (setImmediate, a busy core). */
 let PACING = 'timer';
+/** --stalls: every process runs the stall probe (scripts/lib/stall-probe.mjs); children see it in the env. */
+let probe = process.env.COSTWISE_BENCH_STALLS === '1' ? startStallProbe() : null;
 
 function fixture(id) {
   return JSON.parse(readFileSync(join(FIXTURES, `${id}.json`), 'utf8'));
@@ -55,6 +59,7 @@ function serveUpstream() {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
+  process.on('SIGUSR2', () => console.log(JSON.stringify({ benchStats: { stalls: probe?.take() ?? [] } })));
 }
 
 /**
@@ -94,6 +99,7 @@ function serveFloor(upstream) {
     });
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ benchPort: server.address().port })));
+  process.on('SIGUSR2', () => console.log(JSON.stringify({ benchStats: { stalls: probe?.take() ?? [] } })));
 }
 
 async function serveGateway(upstream, db, features) {
@@ -176,7 +182,7 @@ async function serveGateway(upstream, db, features) {
   process.on('SIGUSR2', () => {
     const ms = (ns) => Math.round(ns / 1e4) / 100;
     const loopStats = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) };
-    console.log(JSON.stringify({ benchStats: { loop: loopStats, gc } }));
+    console.log(JSON.stringify({ benchStats: { loop: loopStats, gc, stalls: probe?.take() ?? [] } }));
     loop.reset();
     gc = { count: 0, totalMs: 0, maxMs: 0, byKind: {} };
   });
@@ -264,28 +270,37 @@ export async function load(port, path, body, rate, seconds, pacing = PACING) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
   const total = Math.round(rate * seconds);
   const lat = new Float64Array(total);
+  // how late the generator sent each request: its own stalls, which count against whatever it measures
+  const lateMs = new Float64Array(total);
   let errors = 0;
   let failed = 0;
   const statuses = {};
   let sent = 0;
-  const pending = [];
+  // a count, not an array of the requests' promises: a 600 s soak kept 600,000 of them alive, and the
+  // generator's own mark-compact (83 ms at the end of a soak, 2026-11-27) then delayed its measurements
+  let inFlight = 0;
+  let allDone = () => {};
+  const done = new Promise((resolve) => (allDone = resolve));
   const t0 = performance.now() + 50;
+  const startEpochMs = performance.timeOrigin + t0;
   await new Promise((resolve) => {
     const tick = () => {
       const now = performance.now();
       while (sent < total && t0 + (sent * 1000) / rate <= now) {
         const i = sent++;
         const due = t0 + (i * 1000) / rate;
-        pending.push(
-          once(agent, port, path, typeof body === 'function' ? body(i) : body).then((status) => {
-            lat[i] = performance.now() - due;
-            if (status !== 200) {
-              errors++;
-              if (typeof status === 'string') failed++;
-              statuses[status] = (statuses[status] ?? 0) + 1;
-            }
-          }),
-        );
+        lateMs[i] = now - due;
+        inFlight += 1;
+        void once(agent, port, path, typeof body === 'function' ? body(i) : body).then((status) => {
+          lat[i] = performance.now() - due;
+          if (status !== 200) {
+            errors++;
+            if (typeof status === 'string') failed++;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+          }
+          inFlight -= 1;
+          if (inFlight === 0 && sent >= total) allDone();
+        });
       }
       if (sent >= total) return resolve();
       if (pacing === 'spin') return setImmediate(tick);
@@ -298,11 +313,55 @@ export async function load(port, path, body, rate, seconds, pacing = PACING) {
     };
     setImmediate(tick);
   });
-  await Promise.all(pending);
+  if (inFlight > 0) await done;
+  const endEpochMs = Date.now();
   agent.destroy();
   const sorted = Array.from(lat).sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { requests: total, errors, failed, statuses, p50: q(0.5), p99: q(0.99), latenciesMs: lat };
+  const late = quantiles(lateMs);
+  return {
+    requests: total,
+    errors,
+    failed,
+    statuses,
+    p50: q(0.5),
+    p99: q(0.99),
+    latenciesMs: lat,
+    sentLateP99Ms: late.p99,
+    sentLateMaxMs: late.max,
+    window: [startEpochMs, endEpochMs],
+  };
+}
+
+function quantiles(values) {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/**
+ * The gateway's own view of the requests since `sinceMs` (epoch ms), from its ledger: latency from the
+ * handler's start to the response (the stream's last event), and that less the upstream's time.
+ */
+async function ledgerView(db, sinceMs) {
+  // the SQLite store inserts its pending rows every 25 ms
+  await new Promise((r) => setTimeout(r, 100));
+  const { default: Database } = await import('better-sqlite3');
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const rows = conn
+      .prepare(
+        'SELECT latency_ms AS total, upstream_ms AS upstream FROM costwise_requests WHERE time_ms >= ?',
+      )
+      .all(sinceMs);
+    return {
+      rows: rows.length,
+      total: quantiles(rows.map((r) => r.total)),
+      own: quantiles(rows.map((r) => r.total - (r.upstream ?? 0))),
+    };
+  } finally {
+    conn.close();
+  }
 }
 
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc; clock ticks of 10 ms). */
@@ -337,15 +396,40 @@ async function main(argv) {
   // e.g. --gateway-node-flags "--max-semi-space-size=64" to try V8 heap settings on the gateway alone
   const flagsAt = argv.indexOf('--gateway-node-flags');
   const nodeFlags = flagsAt >= 0 ? (argv[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];
+  if (argv.includes('--stalls')) {
+    process.env.COSTWISE_BENCH_STALLS = '1';
+    probe ??= startStallProbe();
+  }
   const dir = mkdtempSync(join(tmpdir(), 'costwise-bench-'));
   const upstream = await child(['upstream']);
-  const gateway = await child(
-    ['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench.db')],
-    nodeFlags,
-  );
+  const dbPath = join(dir, 'bench.db');
+  const gateway = await child(['gateway', `http://127.0.0.1:${upstream.port}`, dbPath], nodeFlags);
   const withFloor = !argv.includes('--no-floor') && !features;
   const floor = withFloor ? await child(['floor', `http://127.0.0.1:${upstream.port}`]) : null;
   const fmt = (x) => x.toFixed(3).padStart(8);
+  /** --stalls: each process's event-loop stalls over 10 ms during a run, and where the time went. */
+  const stalls = {
+    reset: async () => {
+      if (probe === null) return;
+      probe.take();
+      await Promise.all([upstream.stats(), gateway.stats(), floor?.stats()]);
+    },
+    /** Prints the stalls inside the run's window (from its first due time to its last response). */
+    print: async (run, [from, to], gatewayStalls) => {
+      if (probe === null) return;
+      const [up, gw, fl] = await Promise.all([
+        upstream.stats(),
+        gatewayStalls === undefined ? gateway.stats() : { stalls: gatewayStalls },
+        run.endsWith('floor') ? floor?.stats() : undefined,
+      ]);
+      // inside the window: a stall that runs past its end is the generator's own sorting of the results
+      const during = (list) => formatStalls(list.filter((x) => x.startEpochMs >= from && x.endEpochMs <= to));
+      console.log(`${''.padEnd(14)} stalls during ${run}: load generator ${during(probe.take())}`);
+      console.log(`${''.padEnd(14)}   upstream ${during(up.stalls)}`);
+      if (run.endsWith('floor')) console.log(`${''.padEnd(14)}   floor ${during(fl?.stalls ?? [])}`);
+      if (run.endsWith('gateway')) console.log(`${''.padEnd(14)}   gateway ${during(gw.stalls)}`);
+    },
+  };
   if (features) {
     const featured = await child(
       ['gateway', `http://127.0.0.1:${upstream.port}`, join(dir, 'bench-features.db'), 'features'],
@@ -400,21 +484,27 @@ async function main(argv) {
       // requests over 5 ms at 0-0.7 s in per-request series, 2026-11-27), a transient that is not the
       // steady constant rate measured here
       await load(upstream.port, '/v1/chat/completions', body, rate, 2);
+      await stalls.reset();
       const direct = await load(upstream.port, '/v1/chat/completions', body, rate, seconds);
+      await stalls.print(`${label} direct`, direct.window);
       if (floor !== null) {
         await load(floor.port, '/v1/chat/completions', body, rate, 2);
+        await stalls.reset();
         const floorCpuBefore = cpuMs(floor.proc.pid);
         const bare = await load(floor.port, '/v1/chat/completions', body, rate, seconds);
         const floorCpu = (cpuMs(floor.proc.pid) - floorCpuBefore) / bare.requests;
         console.log(
           `${label.padEnd(14)} direct p50 ${fmt(direct.p50)} ms p99 ${fmt(direct.p99)} ms | bare Node proxy p50 ${fmt(bare.p50)} ms p99 ${fmt(bare.p99)} ms | added p50 ${fmt(bare.p50 - direct.p50)} ms p99 ${fmt(bare.p99 - direct.p99)} ms | errors ${bare.errors} | proxy CPU ${floorCpu.toFixed(3)} ms/request (the floor)`,
         );
+        await stalls.print(`${label} floor`, bare.window);
       }
       await load(gateway.port, '/v1/chat/completions', body, rate, 2);
+      await stalls.reset();
       await gateway.stats();
       const cpuBefore = cpuMs(gateway.proc.pid);
       const generatorBefore = process.cpuUsage();
       const stealBefore = stealMs();
+      const sinceMs = Date.now();
       const via = await load(gateway.port, '/v1/chat/completions', body, rate, seconds);
       const cpuPerRequest = (cpuMs(gateway.proc.pid) - cpuBefore) / via.requests;
       const generator = process.cpuUsage(generatorBefore);
@@ -434,16 +524,28 @@ async function main(argv) {
             '; ',
           )}) | load generator CPU ${generatorPerRequest.toFixed(3)} ms/request (${PACING} pacing) | CPU stolen by the hypervisor ${steal} ms`,
       );
+      const own = await ledgerView(dbPath, sinceMs);
+      console.log(
+        `${''.padEnd(14)} in the gateway (its ledger, ${own.rows} rows): latency p50 ${fmt(own.total.p50)} ms p99 ${fmt(own.total.p99)} ms max ${fmt(own.total.max)} ms, less upstream p50 ${fmt(own.own.p50)} ms p99 ${fmt(own.own.p99)} ms | load generator sent late p99 ${fmt(via.sentLateP99Ms)} ms max ${fmt(via.sentLateMaxMs)} ms (direct run: p99 ${fmt(direct.sentLateP99Ms)} max ${fmt(direct.sentLateMaxMs)})`,
+      );
+      await stalls.print(`${label} gateway`, via.window, inside.stalls);
     }
     if (soak > 0) {
+      await stalls.reset();
       await gateway.stats();
       const stealBefore = stealMs();
+      const soakSinceMs = Date.now();
       const r = await load(gateway.port, '/v1/chat/completions', BODY, rate, soak);
       const inside = await gateway.stats();
       const steal = stealMs() - stealBefore;
       console.log(
         `soak ${soak} s through the gateway: p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms errors ${r.errors} (${r.failed} failed connections; by status or error code: ${JSON.stringify(r.statuses)}) | event-loop delay p99 ${inside.loop.p99Ms} ms max ${inside.loop.maxMs} ms | GC ${inside.gc.count} pauses, longest ${inside.gc.maxMs.toFixed(1)} ms | CPU stolen by the hypervisor ${steal} ms`,
       );
+      const own = await ledgerView(dbPath, soakSinceMs);
+      console.log(
+        `${''.padEnd(14)} in the gateway (its ledger, ${own.rows} rows): latency p50 ${fmt(own.total.p50)} ms p99 ${fmt(own.total.p99)} ms max ${fmt(own.total.max)} ms, less upstream p50 ${fmt(own.own.p50)} ms p99 ${fmt(own.own.p99)} ms | load generator sent late p99 ${fmt(r.sentLateP99Ms)} ms max ${fmt(r.sentLateMaxMs)} ms`,
+      );
+      await stalls.print('soak gateway', r.window, inside.stalls);
     }
     console.log(
       `gateway RSS after the runs${soak > 0 ? ` and a ${soak} s soak` : ''}: ${rssMiB(gateway.proc.pid).toFixed(1)} MiB`,
