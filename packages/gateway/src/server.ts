@@ -26,6 +26,11 @@ export async function startGateway(
     );
     s.once('error', reject);
   });
+  // headers of a request on a kept-alive connection must be allowed to arrive as late as the connection
+  // may idle; Node's headersTimeout (60 s) under keepAliveTimeout would cut such a request short
+  const http = server as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  http.headersTimeout = Math.max(http.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
   const port = (server.address() as AddressInfo).port;
   return {
     gateway,

@@ -8,6 +8,16 @@ export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 const DEFAULT_PORT = 8787;
 /** 10 MiB: agent and image requests are large (gateway-lessons.md §4, body limits). */
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * How long an idle client connection is kept open: 65 s, over the 60 s idle time-out of AWS's load
+ * balancers by default. A server that closes an idle connection before the load balancer in front of it
+ * does races it: the balancer may send a request down the connection as it closes and answer its client
+ * 502 (AWS, "Edit attributes for your Application Load Balancer", connection idle timeout:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+ * Node's own default, 5 s, is under every such balancer's. Clients that connect directly (the OpenAI and
+ * Anthropic SDKs over undici) drop their idle connections after 4 s themselves.
+ */
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const httpUrl = z
   .string()
@@ -108,6 +118,8 @@ export const GatewayConfigSchema = z
         port: z.number().int().min(0).max(65_535).default(DEFAULT_PORT),
         host: z.string().min(1).default('127.0.0.1'),
         maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+        /** Idle keep-alive connections from clients close after this long; keep it over a load balancer's idle time-out. */
+        keepAliveTimeoutMs: z.number().int().positive().default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
       })
       .prefault({}),
     storage: z

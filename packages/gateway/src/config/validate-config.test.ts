@@ -27,7 +27,12 @@ describe('costwise.yaml', () => {
       cacheWriteMtok: 3.75,
     });
     expect(c.keys[0]?.key).toBe('team-a-key-123');
-    expect(c.server).toEqual({ port: 8787, host: '127.0.0.1', maxBodyBytes: 10485760 });
+    expect(c.server).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      maxBodyBytes: 10485760,
+      keepAliveTimeoutMs: 65_000,
+    });
   });
 
   it('examples/costwise.yaml validates', () => {
