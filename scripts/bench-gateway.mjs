@@ -316,16 +316,15 @@ export async function load(port, path, body, rate, seconds, pacing = PACING) {
   if (inFlight > 0) await done;
   const endEpochMs = Date.now();
   agent.destroy();
-  const sorted = Array.from(lat).sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const latency = quantiles(lat);
   const late = quantiles(lateMs);
   return {
     requests: total,
     errors,
     failed,
     statuses,
-    p50: q(0.5),
-    p99: q(0.99),
+    p50: latency.p50,
+    p99: latency.p99,
     latenciesMs: lat,
     sentLateP99Ms: late.p99,
     sentLateMaxMs: late.max,
@@ -407,7 +406,7 @@ async function main(argv) {
   const withFloor = !argv.includes('--no-floor') && !features;
   const floor = withFloor ? await child(['floor', `http://127.0.0.1:${upstream.port}`]) : null;
   const fmt = (x) => x.toFixed(3).padStart(8);
-  /** --stalls: each process's event-loop stalls over 10 ms during a run, and where the time went. */
+  /** --stalls: each process's event-loop gaps over 12 ms during a run, and where the time went. */
   const stalls = {
     reset: async () => {
       if (probe === null) return;

@@ -48,11 +48,9 @@ const closedWithin = (socket: Socket, ms: number): Promise<boolean> =>
   });
 
 describe('startGateway keep-alive', () => {
-  it('defaults to 65 s idle (Node would close after 5 s) and a headers time-out above it', async () => {
+  it('defaults to 65 s idle (Node would close after 5 s)', async () => {
     const gw = await start({});
-    const server = gw.server as unknown as { keepAliveTimeout: number; headersTimeout: number };
-    expect(server.keepAliveTimeout).toBe(65_000);
-    expect(server.headersTimeout).toBeGreaterThan(65_000);
+    expect((gw.server as unknown as { keepAliveTimeout: number }).keepAliveTimeout).toBe(65_000);
   });
 
   it('closes an idle client connection after server.keepAliveTimeoutMs, and not before', async () => {
